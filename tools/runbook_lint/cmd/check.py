@@ -1,0 +1,60 @@
+"""`runbook-lint check [PATH...]`: lint runbooks, drills, the index and samples."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from .. import config as config_mod
+from ..reporters import FORMATS, render
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("check", help="lint the library (default) or the given paths")
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="files or folders to check (default: the whole library)")
+    parser.add_argument("--format", choices=sorted(FORMATS), default="text",
+                        help="output format (default: text)")
+    parser.add_argument("--select", action="append", default=[], metavar="RULES",
+                        help="only these rule ids or prefixes (comma-separated, repeatable)")
+    parser.add_argument("--ignore", action="append", default=[], metavar="RULES",
+                        help="skip these rule ids or prefixes (comma-separated, repeatable)")
+    parser.add_argument("--config", metavar="FILE",
+                        help="configuration file (default: nearest runbook-lint.toml or "
+                             "pyproject.toml)")
+    parser.add_argument("--output", "-o", metavar="FILE",
+                        help="write the report to FILE instead of standard output")
+    parser.set_defaults(func=run)
+
+
+def split_rules(values: list[str]) -> tuple[str, ...]:
+    from ..errors import UsageError
+
+    out = []
+    for value in values:
+        for item in value.split(","):
+            item = item.strip().upper()
+            if not item:
+                continue
+            if not (item.startswith("RB") and item[2:].isdigit() and len(item) <= 5):
+                raise UsageError(f"{item!r} is not a rule id or prefix (like RB101 or RB1)")
+            out.append(item)
+    return tuple(out)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..engine import run as run_engine
+    from ..rules import all_rules
+
+    cfg = config_mod.load(args.config)
+    report = run_engine(args.paths, cfg, select=split_rules(args.select),
+                        ignore=split_rules(args.ignore))
+    output = render(args.format, report, all_rules())
+    if args.output:
+        from pathlib import Path
+
+        Path(args.output).write_text(output, encoding="utf-8")
+    else:
+        sys.stdout.write(output)
+    return 1 if report.errors else 0

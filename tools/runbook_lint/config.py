@@ -1,0 +1,168 @@
+"""Configuration: `[tool.runbook-lint]` in pyproject.toml, or runbook-lint.toml.
+
+Convention over configuration: with the standard layout nothing needs setting. Every key is
+declared here with its type; an unknown key or a value of the wrong type is a UsageError that
+names the file and the key.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import UsageError
+from .rule import SEVERITIES, Severity
+
+CONFIG_FILE = "runbook-lint.toml"
+DEFAULT_GOVERNANCE = (r"\bADR-\d+\b", r"\bFR-?\d+\b")
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path = field(default_factory=Path.cwd)
+    source: str | None = None  # the file the configuration came from
+    runbooks: str = "runbooks"
+    index: str = "runbooks/index.md"
+    template: str = "runbooks/TEMPLATE.md"
+    drills: str = "runbooks/drills"
+    drill_template: str = "runbooks/drills/TEMPLATE.md"
+    samples: str = "runbooks/samples"
+    schemas: str = "schemas"
+    contracts: str = "schemas/cli"
+    programs: str = "schemas/cli/programs.yaml"
+    artifacts: str = "schemas/artifacts.yaml"
+    requirements: str = "runbooks/requirements.yaml"
+    makefile: str = "Makefile"
+    introspect: tuple[str, ...] = ()
+    shellcheck: bool = False
+    exclude: tuple[str, ...] = ()
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_path_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    review_days: int = 180
+    max_file_bytes: int = 5_000_000
+    governance: tuple[str, ...] = DEFAULT_GOVERNANCE
+    cache_dir: str = ".cache/runbook-lint"
+
+    def path(self, value: str) -> Path:
+        return (self.root / value).resolve()
+
+
+_FIELDS = {f.name: f for f in fields(Config) if f.name not in ("root", "source")}
+_RULE_RE = re.compile(r"^RB\d{0,3}$")
+
+
+def _key(name: str) -> str:
+    return name.replace("_", "-")
+
+
+def _expect(where: str, key: str, value: Any, kind: str) -> None:
+    raise UsageError(f"{where}: '{key}' must be {kind}, got {type(value).__name__} {value!r}")
+
+
+def _rule_list(where: str, key: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        _expect(where, key, value, "a list of rule ids or prefixes")
+    for item in value:
+        if not _RULE_RE.match(item):
+            raise UsageError(f"{where}: '{key}' has {item!r}, which is not a rule id or prefix")
+    return tuple(value)
+
+
+def _convert(where: str, name: str, value: Any) -> Any:
+    key = _key(name)
+    default = _FIELDS[name].default
+    if name in ("select", "ignore"):
+        return _rule_list(where, key, value)
+    if name == "per_path_ignores":
+        if not isinstance(value, dict):
+            _expect(where, key, value, "a table of glob = [rule ids]")
+        return {str(k): _rule_list(where, f"{key}.{k}", v) for k, v in value.items()}
+    if name == "severity":
+        if not isinstance(value, dict):
+            _expect(where, key, value, "a table of rule id = severity")
+        out: dict[str, Severity] = {}
+        for rule, sev in value.items():
+            if not _RULE_RE.match(rule) or sev not in SEVERITIES:
+                raise UsageError(
+                    f"{where}: '{key}.{rule}' must map a rule id to one of "
+                    f"{', '.join(SEVERITIES)}, got {sev!r}"
+                )
+            out[rule] = sev
+        return out
+    if name in ("introspect", "exclude", "governance"):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            _expect(where, key, value, "a list of strings")
+        if name == "governance":
+            for pattern in value:
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    raise UsageError(f"{where}: '{key}' pattern {pattern!r}: {exc}") from exc
+        return tuple(value)
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            _expect(where, key, value, "true or false")
+        return value
+    if isinstance(default, int):
+        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+            _expect(where, key, value, "a positive integer")
+        return value
+    if not isinstance(value, str) or not value.strip():
+        _expect(where, key, value, "a non-empty string")
+    return value
+
+
+def from_mapping(data: Mapping[str, Any], root: Path, where: str) -> Config:
+    values: dict[str, Any] = {}
+    for raw_key, value in data.items():
+        name = raw_key.replace("-", "_")
+        if name not in _FIELDS:
+            known = ", ".join(sorted(_key(n) for n in _FIELDS))
+            raise UsageError(f"{where}: unknown key '{raw_key}' (known keys: {known})")
+        values[name] = _convert(where, name, value)
+    return replace(Config(root=root, source=where), **values)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{path}: invalid TOML: {exc}") from exc
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read: {exc.strerror}") from exc
+
+
+def load(explicit: str | None = None, start: Path | None = None) -> Config:
+    """Find and load the configuration (explicit file, else the nearest one upward)."""
+    if explicit:
+        path = Path(explicit)
+        if not path.is_file():
+            raise UsageError(f"{explicit}: configuration file not found")
+        data = _read_toml(path)
+        if path.name == "pyproject.toml":
+            data = data.get("tool", {}).get("runbook-lint", {})
+        return from_mapping(data, path.resolve().parent, str(path))
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        own = folder / CONFIG_FILE
+        if own.is_file():
+            return from_mapping(_read_toml(own), folder, str(own))
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            data = _read_toml(pyproject)
+            section = data.get("tool", {}).get("runbook-lint")
+            if section is not None:
+                if not isinstance(section, dict):
+                    raise UsageError(f"{pyproject}: [tool.runbook-lint] must be a table")
+                return from_mapping(section, folder, f"{pyproject} [tool.runbook-lint]")
+            return Config(root=folder)
+        if (folder / ".git").exists():
+            return Config(root=folder)
+    return Config(root=here)

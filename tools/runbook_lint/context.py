@@ -1,0 +1,38 @@
+"""What a rule may know besides its document: configuration, the library, today's date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from typing import TypeVar
+
+from .config import Config
+from .library import Library
+
+T = TypeVar("T")
+
+
+def today() -> dt.date:
+    """Today's date; RUNBOOK_LINT_TODAY=YYYY-MM-DD pins it (reproducible runs and tests)."""
+    pinned = os.environ.get("RUNBOOK_LINT_TODAY")
+    if pinned:
+        try:
+            return dt.date.fromisoformat(pinned)
+        except ValueError:
+            pass
+    return dt.date.today()
+
+
+class Context:
+    def __init__(self, config: Config, library: Library) -> None:
+        self.config = config
+        self.library = library
+        self.today = today()
+        self._memo: dict[str, object] = {}
+
+    def memo(self, key: str, factory: Callable[[], T]) -> T:
+        """Compute a value once per run (contract registries, schema stores, git dates)."""
+        if key not in self._memo:
+            self._memo[key] = factory()
+        return self._memo[key]  # type: ignore[return-value]

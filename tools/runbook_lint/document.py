@@ -1,0 +1,901 @@
+"""The parsed form of one Markdown file.
+
+Each file is parsed once with markdown-it-py. Everything a rule needs (title, metadata,
+sections, procedure steps with their labels, checklists and Verification blocks, code blocks,
+inline code, links, tables, list items, HTML comments) is extracted here with 1-based line and
+column positions in the original file. Rules read this model; they never re-parse text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
+
+LabelKind = Literal["operational", "constitutional"]
+
+
+@dataclass(frozen=True)
+class SourceLine:
+    """One content line of a code block, placed in the Markdown file."""
+
+    line: int  # 1-based line in the .md file
+    column: int  # 1-based column (code points) where `text` starts
+    text: str  # content with container prefixes ("> ", list indentation) removed
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    lang: str  # first word of the info string, lowercased
+    info: str
+    line: int  # line of the opening fence (or first line of an indented block)
+    column: int
+    lines: tuple[SourceLine, ...]
+    fenced: bool
+    closed: bool  # False for a fence that runs to the end of its container
+
+    @property
+    def end_line(self) -> int:
+        last = self.lines[-1].line if self.lines else self.line
+        return last + 1 if self.fenced and self.closed else last
+
+    @property
+    def text(self) -> str:
+        return "\n".join(s.text for s in self.lines)
+
+
+@dataclass(frozen=True)
+class InlineCode:
+    text: str
+    line: int
+    column: int  # column of the first content character (after the backticks)
+    context: str  # plain text of the enclosing paragraph or list item before this span
+
+
+@dataclass(frozen=True)
+class Link:
+    target: str
+    text: str
+    line: int
+    column: int  # column of the destination in the source, or of the link text
+    image: bool = False
+    raw: bool = False  # written as raw HTML (<a href>, <img src>)
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str  # plain text, markup removed
+    line: int
+    column: int  # column of the heading text
+    slug: str  # anchor as mkdocs' toc extension makes it (unique within the page)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str  # the inline source (markup kept), lines joined with "\n"
+    line: int
+    end_line: int
+    column: int
+    in_list: bool
+    in_quote: bool
+
+
+@dataclass(frozen=True)
+class ListItem:
+    text: str  # inline source of the item's first paragraph
+    line: int
+    end_line: int
+    column: int  # column of the item's text
+    depth: int  # 0 for a top-level list
+    parent: int | None  # index of the enclosing item in Document.list_items
+    checkbox: Literal["", "open", "done"]  # task list state
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    line: int
+    column: int
+    links: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    line: int
+    end_line: int
+    header: tuple[Cell, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+
+
+@dataclass(frozen=True)
+class HtmlComment:
+    text: str  # inside <!-- -->, stripped
+    line: int
+    column: int
+    block: bool  # a block-level comment (html_block) rather than inline
+
+
+@dataclass(frozen=True)
+class HtmlFragment:
+    html: str
+    line: int
+    column: int
+    block: bool
+
+
+@dataclass(frozen=True)
+class MetaField:
+    key: str  # canonical key: "last_updated", "version", "owner", ...
+    value: str
+    line: int
+    column: int  # column of the value
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: Heading
+    start_line: int  # the heading's line
+    end_line: int  # last line before the next heading of the same or a higher level
+
+    @property
+    def title(self) -> str:
+        return self.heading.text
+
+
+@dataclass(frozen=True)
+class Label:
+    kind: LabelKind
+    line: int
+    column: int
+    emoji: bool
+
+
+@dataclass(frozen=True)
+class UnknownLabel:
+    text: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Verification:
+    line: int
+    column: int
+    end_line: int
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Step:
+    heading: Heading
+    number: int | None
+    name: str
+    group: Heading | None  # the scenario heading the step sits under, if any
+    start_line: int
+    end_line: int
+    label: Label | None
+    checklist: tuple[ListItem, ...]
+    verification: Verification | None
+
+    def contains(self, line: int) -> bool:
+        return self.start_line <= line <= self.end_line
+
+
+# ---------------------------------------------------------------------------------------------
+# Text helpers
+
+_LABEL_RE = re.compile(
+    r"(?P<emoji>[\U0001F535\U0001F534]\uFE0F?)?\s*(?:\*\*|__)?\s*"
+    r"(?:\[(?P<bword>OPERATIONAL|CONSTITUTIONAL)\]|(?P<word>OPERATIONAL|CONSTITUTIONAL)\b)",
+    re.IGNORECASE,
+)
+_UNKNOWN_LABEL_RE = re.compile(
+    r"(?P<emoji>[\U0001F7E0-\U0001F7EB\u26AA\u26AB\U0001F535\U0001F534])\uFE0F?\s*(?:\*\*|__)?"
+    r"\s*(?P<word>[A-Z][A-Z-]{3,})\b"
+)
+_STEP_RE = re.compile(r"^Step\s+(\d+)\s*(?:[:.)\-\u2013\u2014]\s*)?(.*)$", re.IGNORECASE)
+_VERIFICATION_RE = re.compile(r"^\s*(?:\*\*|__)?\s*Verification\s*:?\s*(?:\*\*|__)?\s*:?", re.I)
+_META_LINE_RE = re.compile(
+    r"^\s*(?:\*\*|__)?\s*(Last[ _-]Updated|Version|Owner|Last[ _-]Reviewed|Reviewed)\s*"
+    r"(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:|:)\s*(?P<value>.*?)\s*(?:\\)?$",
+    re.IGNORECASE,
+)
+_CHECKBOX_RE = re.compile(r"^\[([ xX])\](?:\s|$)")
+_HTML_TAG_RE = re.compile(r"<[^>]*>")
+
+
+def meta_key(name: str) -> str:
+    return re.sub(r"[\s_-]+", "_", name.strip().lower())
+
+
+def slugify(text: str, separator: str = "-") -> str:
+    """The slug Python-Markdown's toc extension (used by mkdocs) gives a heading."""
+    value = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    value = re.sub(r"[^\w\s-]", "", value).strip().lower()
+    return re.sub(rf"[{separator}\s]+", separator, value)
+
+
+def find_label(text: str) -> tuple[LabelKind, int, bool] | None:
+    """Find a 🔵 OPERATIONAL / 🔴 CONSTITUTIONAL label (or its text form) in `text`.
+
+    Returns the kind, the 0-based offset where the label starts, and whether the emoji was used.
+    A bare word counts only in its bracketed form or with the emoji or in bold.
+    """
+    for match in _LABEL_RE.finditer(text):
+        word = (match.group("bword") or match.group("word") or "").lower()
+        emoji = bool(match.group("emoji"))
+        bracketed = bool(match.group("bword"))
+        bold = "**" in match.group(0) or "__" in match.group(0)
+        if not (emoji or bracketed or bold):
+            continue
+        kind: LabelKind = "operational" if word == "operational" else "constitutional"
+        return kind, match.start(), emoji
+    return None
+
+
+def plain_text(inline_children: Sequence[Token]) -> str:
+    parts: list[str] = []
+    for child in inline_children:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(plain_text(child.children or []))
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# The document
+
+
+@dataclass(frozen=True)
+class Document:
+    path: str  # relative to the working directory, forward slashes
+    text: str  # decoded text, BOM removed, line endings normalised to "\n"
+    kind: str = "runbook"  # runbook | drill | index | template | drill-template | other
+    tokens: tuple[Token, ...] = field(default=(), repr=False, compare=False)
+
+    # -- construction ------------------------------------------------------------------------
+
+    @classmethod
+    def parse(cls, path: str, text: str, kind: str = "runbook") -> Document:
+        from .markdown import parse_tokens
+
+        normalised = text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
+        return cls(path=path, text=normalised, kind=kind, tokens=parse_tokens(normalised))
+
+    # -- lines -------------------------------------------------------------------------------
+
+    @cached_property
+    def lines(self) -> tuple[str, ...]:
+        return tuple(self.text.split("\n"))
+
+    def line_text(self, line: int) -> str:
+        return self.lines[line - 1] if 1 <= line <= len(self.lines) else ""
+
+    def locate(self, line: int, fragment: str, start_column: int = 1) -> int:
+        """Column of `fragment` on `line` at or after `start_column`, or `start_column`."""
+        raw = self.line_text(line)
+        index = raw.find(fragment, max(start_column - 1, 0)) if fragment else -1
+        return index + 1 if index >= 0 else start_column
+
+    def _content_column(self, line: int, content: str) -> int:
+        """Column where a container-stripped content line begins in the raw line."""
+        raw = self.line_text(line)
+        stripped = content.rstrip()
+        if not stripped:
+            return len(raw) + 1 if not raw.strip() else len(raw) - len(raw.lstrip()) + 1
+        raw_r = raw.rstrip()
+        if raw_r.endswith(stripped):
+            return len(raw_r) - len(stripped) + 1
+        core = stripped.lstrip()
+        index = raw.find(core)
+        return index + 1 if index >= 0 else 1
+
+    def _offset_position(
+        self, first_line: int, content: str, offset: int, cols: list[int]
+    ) -> tuple[int, int]:
+        """Map an offset in a multi-line inline source to (line, column)."""
+        before = content[:offset]
+        row = before.count("\n")
+        col_in_row = offset - (before.rfind("\n") + 1)
+        base = cols[row] if row < len(cols) else 1
+        return first_line + row, base + col_in_row
+
+    # -- walk tokens once --------------------------------------------------------------------
+
+    @cached_property
+    def _extracted(self) -> _Extracted:
+        return _Extractor(self).run()
+
+    @property
+    def headings(self) -> tuple[Heading, ...]:
+        return self._extracted.headings
+
+    @property
+    def code_blocks(self) -> tuple[CodeBlock, ...]:
+        return self._extracted.code_blocks
+
+    @property
+    def inline_codes(self) -> tuple[InlineCode, ...]:
+        return self._extracted.inline_codes
+
+    @property
+    def links(self) -> tuple[Link, ...]:
+        return self._extracted.links
+
+    @property
+    def paragraphs(self) -> tuple[Paragraph, ...]:
+        return self._extracted.paragraphs
+
+    @property
+    def list_items(self) -> tuple[ListItem, ...]:
+        return self._extracted.list_items
+
+    @property
+    def tables(self) -> tuple[Table, ...]:
+        return self._extracted.tables
+
+    @property
+    def comments(self) -> tuple[HtmlComment, ...]:
+        return self._extracted.comments
+
+    @property
+    def html(self) -> tuple[HtmlFragment, ...]:
+        return self._extracted.html
+
+    @property
+    def front_matter(self) -> tuple[str, int] | None:
+        """Raw YAML front matter and the line its content starts on."""
+        return self._extracted.front_matter
+
+    @property
+    def block_ranges(self) -> tuple[tuple[int, int], ...]:
+        """(first, last) line of each top-level block, in order."""
+        return self._extracted.blocks
+
+    # -- derived structure -------------------------------------------------------------------
+
+    @cached_property
+    def title(self) -> Heading | None:
+        for heading in self.headings:
+            if heading.level == 1:
+                return heading
+        return None
+
+    @cached_property
+    def anchors(self) -> frozenset[str]:
+        return frozenset(h.slug for h in self.headings)
+
+    def section_end(self, heading: Heading) -> int:
+        end = len(self.lines)
+        for other in self.headings:
+            if other.line > heading.line and other.level <= heading.level:
+                end = other.line - 1
+                break
+        while end > heading.line and not self.line_text(end).strip():
+            end -= 1
+        return end
+
+    @cached_property
+    def sections(self) -> tuple[Section, ...]:
+        """The level-2 sections (the template's sections)."""
+        return tuple(
+            Section(h, h.line, self.section_end(h)) for h in self.headings if h.level == 2
+        )
+
+    def section(self, title: str) -> Section | None:
+        wanted = normalise_title(title)
+        for sec in self.sections:
+            if normalise_title(sec.title) == wanted:
+                return sec
+        return None
+
+    def subheadings(self, section: Section) -> Iterator[Heading]:
+        for heading in self.headings:
+            if section.start_line < heading.line <= section.end_line:
+                yield heading
+
+    def section_body(self, section: Section) -> str:
+        return "\n".join(self.lines[section.start_line : section.end_line])
+
+    @cached_property
+    def metadata(self) -> Mapping[str, MetaField]:
+        found: dict[str, MetaField] = {}
+        matter = self.front_matter
+        if matter is not None:
+            from .markdown import load_front_matter
+
+            raw, first = matter
+            for key, value in load_front_matter(raw).items():
+                line = first
+                for offset, text in enumerate(raw.split("\n")):
+                    if text.split(":", 1)[0].strip().strip("'\"").lower() == key.lower():
+                        line = first + offset
+                        break
+                column = self.locate(line, ":") + 1
+                raw_line = self.line_text(line)
+                while column <= len(raw_line) and raw_line[column - 1] == " ":
+                    column += 1
+                found[meta_key(key)] = MetaField(meta_key(key), value, line, column)
+        limit = self.sections[0].start_line if self.sections else len(self.lines)
+        for para in self.paragraphs:
+            if para.line >= limit:
+                break
+            if para.in_list or para.in_quote:
+                continue
+            for offset, text in enumerate(para.text.split("\n")):
+                match = _META_LINE_RE.match(text)
+                if not match:
+                    continue
+                key = meta_key(match.group(1))
+                line = para.line + offset
+                value = match.group("value").strip().strip("*_").strip()
+                column = self.locate(line, value) if value else len(self.line_text(line)) + 1
+                found.setdefault(key, MetaField(key, value, line, column))
+        return found
+
+    @cached_property
+    def steps(self) -> tuple[Step, ...]:
+        return self.steps_in(None)
+
+    def steps_in(self, section_title: str | None) -> tuple[Step, ...]:
+        """Procedure steps: headings `Step N: Name` (under `section_title` if given)."""
+        scope: Section | None = self.section(section_title) if section_title else None
+        steps: list[Step] = []
+        group: Heading | None = None
+        for heading in self.headings:
+            if scope is not None and not (scope.start_line < heading.line <= scope.end_line):
+                continue
+            match = _STEP_RE.match(heading.text.strip())
+            if not match or heading.level < 2:
+                if heading.level > 2:
+                    group = heading
+                elif heading.level <= 2:
+                    group = None
+                continue
+            if group is not None and group.level >= heading.level:
+                group = None
+            start, end = heading.line, self.section_end(heading)
+            label = self._step_label(heading, end)
+            checklist = tuple(
+                item
+                for item in self.list_items
+                if item.checkbox and start < item.line <= end
+            )
+            steps.append(
+                Step(
+                    heading=heading,
+                    number=int(match.group(1)),
+                    name=match.group(2).strip(),
+                    group=group,
+                    start_line=start,
+                    end_line=end,
+                    label=label,
+                    checklist=checklist,
+                    verification=self._verification(start, end),
+                )
+            )
+        return tuple(steps)
+
+    def _step_label(self, heading: Heading, end: int) -> Label | None:
+        found = find_label(self.line_text(heading.line))
+        if found:
+            kind, offset, emoji = found
+            return Label(kind, heading.line, offset + 1, emoji)
+        for para in self.paragraphs:
+            if para.line <= heading.line or para.line > end:
+                continue
+            for row, text in enumerate(para.text.split("\n")):
+                found = find_label(text)
+                if found:
+                    kind, offset, emoji = found
+                    line = para.line + row
+                    column = self.locate(line, text[offset : offset + 2])
+                    return Label(kind, line, column, emoji)
+            break  # only the first paragraph after the heading carries the label
+        return None
+
+    def unknown_labels(self, start: int, end: int) -> Iterator[UnknownLabel]:
+        for line in range(start, end + 1):
+            raw = self.line_text(line)
+            for match in _UNKNOWN_LABEL_RE.finditer(raw):
+                word = match.group("word")
+                if word.upper() in ("OPERATIONAL", "CONSTITUTIONAL"):
+                    continue
+                yield UnknownLabel(match.group(0).strip("*_ "), line, match.start() + 1)
+
+    def _verification(self, start: int, end: int) -> Verification | None:
+        for heading in self.headings:
+            if start < heading.line <= end and normalise_title(heading.text) == "verification":
+                items = tuple(
+                    i.text for i in self.list_items if heading.line < i.line <= end
+                )
+                return Verification(heading.line, heading.column, end, items)
+        for para in self.paragraphs:
+            if not (start < para.line <= end):
+                continue
+            match = _VERIFICATION_RE.match(para.text)
+            if not match or "verification" not in para.text[: match.end()].lower():
+                continue
+            rest = para.text[match.end() :].strip()
+            following = tuple(
+                i.text for i in self.list_items if para.end_line < i.line <= end and not i.checkbox
+            )
+            content = ((rest,) if rest else ()) + following
+            return Verification(para.line, para.column, end, content)
+        return None
+
+    def step_at(self, line: int) -> Step | None:
+        for step in self.steps:
+            if step.contains(line):
+                return step
+        return None
+
+    def heading_at(self, line: int) -> Heading | None:
+        """The nearest heading at or above `line`."""
+        current = None
+        for heading in self.headings:
+            if heading.line > line:
+                break
+            current = heading
+        return current
+
+
+def normalise_title(title: str) -> str:
+    text = _HTML_TAG_RE.sub("", title)
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] in "LNZP" or ch in "-&/")
+    text = re.sub(r"\s*\(.*?\)\s*$", "", text)
+    return re.sub(r"\s+", " ", text).strip().strip(":").lower()
+
+
+# ---------------------------------------------------------------------------------------------
+# Extraction: one pass over the token stream
+
+
+@dataclass
+class _Extracted:
+    headings: tuple[Heading, ...]
+    code_blocks: tuple[CodeBlock, ...]
+    inline_codes: tuple[InlineCode, ...]
+    links: tuple[Link, ...]
+    paragraphs: tuple[Paragraph, ...]
+    list_items: tuple[ListItem, ...]
+    tables: tuple[Table, ...]
+    comments: tuple[HtmlComment, ...]
+    html: tuple[HtmlFragment, ...]
+    front_matter: tuple[str, int] | None
+    blocks: tuple[tuple[int, int], ...]
+
+
+_COMMENT_RE = re.compile(r"<!--(.*?)-->", re.DOTALL)
+_HREF_RE = re.compile(r"""\b(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+
+
+class _Extractor:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.headings: list[Heading] = []
+        self.code_blocks: list[CodeBlock] = []
+        self.inline_codes: list[InlineCode] = []
+        self.links: list[Link] = []
+        self.paragraphs: list[Paragraph] = []
+        self.list_items: list[ListItem] = []
+        self.tables: list[Table] = []
+        self.comments: list[HtmlComment] = []
+        self.html: list[HtmlFragment] = []
+        self.front_matter: tuple[str, int] | None = None
+        self.blocks: list[tuple[int, int]] = []
+        self._slugs: dict[str, int] = {}
+
+    def run(self) -> _Extracted:
+        tokens = self.doc.tokens
+        item_stack: list[int] = []  # indices into list_items of open items
+        list_depth = 0
+        quote_depth = 0
+        pending_item: tuple[int, int, int] | None = None  # (line, end_line, parent)
+        table: dict[str, object] | None = None
+        index = 0
+        while index < len(tokens):
+            tok = tokens[index]
+            if tok.level == 0 and tok.map is not None and tok.nesting >= 0:
+                self.blocks.append((tok.map[0] + 1, max(tok.map[1], tok.map[0] + 1)))
+            kind = tok.type
+            if kind == "front_matter" and tok.map is not None:
+                self.front_matter = (tok.content, tok.map[0] + 2)
+            elif kind == "heading_open" and tok.map is not None:
+                inline = tokens[index + 1]
+                self._heading(tok, inline)
+                self._inline(inline, in_list=False, in_quote=quote_depth > 0, record=False)
+                index += 3
+                continue
+            elif kind == "blockquote_open":
+                quote_depth += 1
+            elif kind == "blockquote_close":
+                quote_depth -= 1
+            elif kind in ("bullet_list_open", "ordered_list_open"):
+                list_depth += 1
+            elif kind in ("bullet_list_close", "ordered_list_close"):
+                list_depth -= 1
+            elif kind == "list_item_open" and tok.map is not None:
+                parent = item_stack[-1] if item_stack else -1
+                pending_item = (tok.map[0] + 1, tok.map[1], parent)
+                item_stack.append(-1)
+            elif kind == "list_item_close":
+                if pending_item is not None:  # an item with no paragraph
+                    self._add_item("", pending_item, list_depth, tok)
+                    pending_item = None
+                item_stack.pop()
+            elif kind == "paragraph_open" and tok.map is not None:
+                inline = tokens[index + 1]
+                para = self._inline(inline, in_list=list_depth > 0, in_quote=quote_depth > 0)
+                if pending_item is not None and para is not None:
+                    item_stack[-1] = self._add_item(para.text, pending_item, list_depth, tok)
+                    pending_item = None
+                index += 3
+                continue
+            elif kind in ("fence", "code_block") and tok.map is not None:
+                if pending_item is not None:
+                    item_stack[-1] = self._add_item("", pending_item, list_depth, tok)
+                    pending_item = None
+                self._code(tok)
+            elif kind == "html_block" and tok.map is not None:
+                self._html(tok.content, tok.map[0] + 1, block=True)
+            elif kind == "table_open" and tok.map is not None:
+                table = {"line": tok.map[0] + 1, "end": tok.map[1], "rows": []}
+            elif kind == "tr_open" and table is not None and tok.map is not None:
+                rows = table["rows"]
+                assert isinstance(rows, list)
+                rows.append([])
+            elif kind == "inline" and table is not None:
+                rows = table["rows"]
+                assert isinstance(rows, list)
+                cell = self._cell(tok)
+                if rows:
+                    rows[-1].append(cell)
+            elif kind == "table_close" and table is not None:
+                self._table(table)
+                table = None
+            index += 1
+        return _Extracted(
+            headings=tuple(self.headings),
+            code_blocks=tuple(self.code_blocks),
+            inline_codes=tuple(self.inline_codes),
+            links=tuple(self.links),
+            paragraphs=tuple(self.paragraphs),
+            list_items=tuple(self.list_items),
+            tables=tuple(self.tables),
+            comments=tuple(self.comments),
+            html=tuple(self.html),
+            front_matter=self.front_matter,
+            blocks=tuple(self.blocks),
+        )
+
+    # -- pieces ------------------------------------------------------------------------------
+
+    def _add_item(
+        self, text: str, pending: tuple[int, int, int], depth: int, tok: Token
+    ) -> int:
+        line, end, parent = pending
+        match = _CHECKBOX_RE.match(text)
+        checkbox: Literal["", "open", "done"] = ""
+        if match:
+            checkbox = "open" if match.group(1) == " " else "done"
+        first = text.split("\n", 1)[0]
+        column = self.doc._content_column(line, first) if first else 1
+        self.list_items.append(
+            ListItem(
+                text=text,
+                line=line,
+                end_line=end,
+                column=column,
+                depth=max(depth - 1, 0),
+                parent=parent if parent >= 0 else None,
+                checkbox=checkbox,
+            )
+        )
+        return len(self.list_items) - 1
+
+    def _heading(self, tok: Token, inline: Token) -> None:
+        assert tok.map is not None
+        line = tok.map[0] + 1
+        text = plain_text(inline.children or []).strip()
+        raw = self.doc.line_text(line)
+        column = self.doc._content_column(line, inline.content) if inline.content else 1
+        if tok.markup in ("=", "-"):  # setext heading: text is on the first line
+            column = len(raw) - len(raw.lstrip()) + 1
+        base = slugify(_HTML_TAG_RE.sub("", text))
+        slug = base
+        if base in self._slugs:
+            count = self._slugs[base]
+            while f"{base}_{count}" in self._slugs:
+                count += 1
+            slug = f"{base}_{count}"
+            self._slugs[base] = count + 1
+        self._slugs.setdefault(slug, 1)
+        level = int(tok.tag[1]) if tok.tag[:1] == "h" and tok.tag[1:].isdigit() else 1
+        self.headings.append(Heading(level, text, line, column, slug))
+
+    def _columns(self, inline: Token) -> tuple[int, list[int]]:
+        assert inline.map is not None
+        first = inline.map[0] + 1
+        cols = [
+            self.doc._content_column(first + row, text)
+            for row, text in enumerate(inline.content.split("\n"))
+        ]
+        return first, cols
+
+    def _inline(
+        self, inline: Token, *, in_list: bool, in_quote: bool, record: bool = True
+    ) -> Paragraph | None:
+        if inline.map is None:
+            return None
+        first, cols = self._columns(inline)
+        content = inline.content
+        cursor = 0
+        context: list[str] = []
+        children = inline.children or []
+        for pos, child in enumerate(children):
+            if child.type == "text":
+                found = content.find(child.content, cursor) if child.content else -1
+                if found >= 0:
+                    cursor = found + len(child.content)
+                context.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                context.append(" ")
+            elif child.type == "code_inline":
+                offset = self._find_code(content, child, cursor)
+                if offset >= 0:
+                    line, column = self.doc._offset_position(first, content, offset, cols)
+                    cursor = offset + len(child.content)
+                else:
+                    line, column = first, cols[0] if cols else 1
+                self.inline_codes.append(InlineCode(child.content, line, column, "".join(context)))
+                context.append(child.content)
+            elif child.type in ("link_open", "image"):
+                href = str(child.attrs.get("href" if child.type == "link_open" else "src", ""))
+                label = (
+                    plain_text(children[pos + 1 : _close_index(children, pos)])
+                    if child.type == "link_open"
+                    else child.content
+                )
+                offset = -1
+                if child.markup != "autolink":
+                    offset = content.find("](" + href, cursor)
+                    offset = offset + 2 if offset >= 0 else content.find(href, cursor)
+                else:
+                    offset = content.find(href, cursor)
+                if offset < 0:
+                    offset = content.find("[" + label, cursor)
+                if offset < 0:
+                    offset = cursor
+                line, column = self.doc._offset_position(first, content, offset, cols)
+                self.links.append(
+                    Link(href, label, line, column, image=child.type == "image")
+                )
+            elif child.type == "html_inline":
+                offset = content.find(child.content, cursor)
+                if offset < 0:
+                    offset = cursor
+                else:
+                    cursor = offset + len(child.content)
+                line, column = self.doc._offset_position(first, content, offset, cols)
+                self._html(child.content, line, block=False, column=column)
+        if not record:
+            return None
+        assert inline.map is not None
+        para = Paragraph(
+            text=content,
+            line=first,
+            end_line=inline.map[1],
+            column=cols[0] if cols else 1,
+            in_list=in_list,
+            in_quote=in_quote,
+        )
+        self.paragraphs.append(para)
+        return para
+
+    @staticmethod
+    def _find_code(content: str, child: Token, cursor: int) -> int:
+        marker = child.markup or "`"
+        search = cursor
+        while True:
+            start = content.find(marker, search)
+            if start < 0:
+                return -1
+            body = start + len(marker)
+            text = child.content
+            if content.startswith(text, body):
+                return body
+            if content.startswith(" " + text, body):
+                return body + 1
+            # whitespace inside the span may have been normalised (newlines to spaces)
+            probe = content[body : body + len(text) + 2].replace("\n", " ")
+            if probe.startswith(text) or probe.startswith(" " + text):
+                return body + (1 if probe.startswith(" ") and not text.startswith(" ") else 0)
+            search = body
+
+    def _code(self, tok: Token) -> None:
+        assert tok.map is not None
+        start, end = tok.map
+        fenced = tok.type == "fence"
+        content = tok.content
+        rows = content.split("\n")
+        if rows and rows[-1] == "":
+            rows.pop()
+        first = start + 2 if fenced else start + 1
+        lines = tuple(
+            SourceLine(first + i, self.doc._content_column(first + i, text), text)
+            for i, text in enumerate(rows)
+        )
+        closed = True
+        if fenced:
+            last_line = self.doc.line_text(end).strip() if end >= 1 else ""
+            closed = end - start >= 2 and last_line.lstrip("> \t").startswith(tok.markup[:1] * 3)
+        info = tok.info.strip()
+        lang = info.split()[0].lower().strip("{}.") if info else ""
+        line = start + 1
+        column = self.doc._content_column(line, self.doc.line_text(line).lstrip(" >\t"))
+        self.code_blocks.append(
+            CodeBlock(lang, info, line, column, lines, fenced=fenced, closed=closed)
+        )
+
+    def _html(self, content: str, line: int, *, block: bool, column: int | None = None) -> None:
+        base_col = column if column is not None else self.doc._content_column(line, content.split("\n")[0])
+        for match in _COMMENT_RE.finditer(content):
+            before = content[: match.start()]
+            row = before.count("\n")
+            col = (base_col if row == 0 else 1) + match.start() - (before.rfind("\n") + 1)
+            self.comments.append(HtmlComment(match.group(1).strip(), line + row, col, block))
+        stripped = _COMMENT_RE.sub(lambda m: " " * len(m.group(0)), content)
+        if stripped.strip():
+            self.html.append(HtmlFragment(content, line, base_col, block))
+            for match in _HREF_RE.finditer(stripped):
+                target = match.group(2) or match.group(3) or match.group(4) or ""
+                before = content[: match.start()]
+                row = before.count("\n")
+                col = (base_col if row == 0 else 1) + match.start() - (before.rfind("\n") + 1)
+                self.links.append(
+                    Link(target, "", line + row, col, image=match.group(1).lower() == "src",
+                         raw=True)
+                )
+
+    def _cell(self, inline: Token) -> Cell:
+        if inline.map is None:
+            return Cell(inline.content, 0, 0, ())
+        before_links = len(self.links)
+        self._inline(inline, in_list=False, in_quote=False, record=False)
+        line = inline.map[0] + 1
+        column = self.doc.locate(line, inline.content) if inline.content else 1
+        text = plain_text(inline.children or []).strip()
+        return Cell(text, line, column, tuple(self.links[before_links:]))
+
+    def _table(self, table: dict[str, object]) -> None:
+        rows = table["rows"]
+        assert isinstance(rows, list)
+        header = tuple(rows[0]) if rows else ()
+        body = tuple(tuple(r) for r in rows[1:])
+        line = table["line"]
+        end = table["end"]
+        assert isinstance(line, int) and isinstance(end, int)
+        self.tables.append(Table(line, end, header, body))
+
+
+def _close_index(children: Sequence[Token], open_index: int) -> int:
+    depth = 0
+    for index in range(open_index, len(children)):
+        if children[index].type == "link_open":
+            depth += 1
+        elif children[index].type == "link_close":
+            depth -= 1
+            if depth == 0:
+                return index
+    return len(children)

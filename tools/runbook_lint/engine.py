@@ -1,0 +1,202 @@
+"""Run the rules: files -> Documents -> rules -> suppressions and selection -> sorted Findings."""
+
+from __future__ import annotations
+
+import fnmatch
+import traceback
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Config
+from .context import Context
+from .document import Document
+from .library import Library
+from .rule import Finding, Hit, Rule
+from .suppressions import Suppression
+from .suppressions import parse as parse_suppressions
+
+INTERNAL_ERROR = "RB000"
+UNUSED_SUPPRESSION = "RB009"
+BAD_DIRECTIVE = "RB010"
+
+
+@dataclass
+class Report:
+    findings: list[Finding]
+    files: int
+    suppressions: list[Suppression] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "warning")
+
+
+def enabled(rule_id: str, select: Sequence[str], ignore: Sequence[str]) -> bool:
+    if select and not any(rule_id.startswith(s) for s in select):
+        return False
+    return not any(rule_id.startswith(i) for i in ignore)
+
+
+def select_rules(
+    rules: Iterable[Rule], select: Sequence[str], ignore: Sequence[str]
+) -> list[Rule]:
+    return [r for r in rules if enabled(r.id, select, ignore)]
+
+
+def _internal(rule: Rule, path: str, exc: BaseException) -> Finding:
+    frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    where = f" at {Path(frame.filename).name}:{frame.lineno}" if frame else ""
+    return Finding(
+        path, 1, 1, INTERNAL_ERROR, "error",
+        f"rule {rule.id} ({rule.name}) failed on this file: {type(exc).__name__}: {exc}{where}; "
+        "the other rules still ran",
+    )
+
+
+def _findings(rule: Rule, hits: Iterable[Hit], default_path: str | None) -> list[Finding]:
+    out = []
+    for hit in hits:
+        path = hit.path or default_path
+        if path is None:
+            raise ValueError(f"rule {rule.id} reported a library finding without a path")
+        out.append(
+            Finding(path, max(hit.line, 1), max(hit.column, 1), rule.id, rule.severity,
+                    hit.message, hit.fix)
+        )
+    return out
+
+
+def check_document(doc: Document, ctx: Context, rules: Sequence[Rule]) -> list[Finding]:
+    """Every per-document rule on one document; a failing rule becomes an RB000 finding."""
+    findings: list[Finding] = []
+    for rule in rules:
+        if rule.check is None or doc.kind not in rule.kinds:
+            continue
+        try:
+            findings.extend(_findings(rule, rule.check(doc, ctx), doc.path))
+        except RecursionError as exc:
+            findings.append(_internal(rule, doc.path, exc))
+        except Exception as exc:  # a rule bug must not stop the run
+            findings.append(_internal(rule, doc.path, exc))
+    return findings
+
+
+def check_library(library: Library, ctx: Context, rules: Sequence[Rule]) -> list[Finding]:
+    findings: list[Finding] = []
+    for rule in rules:
+        if rule.check_library is None:
+            continue
+        try:
+            findings.extend(_findings(rule, rule.check_library(library, ctx), None))
+        except Exception as exc:
+            anchor = next(iter(library.documents), None) or library.display(library.root)
+            findings.append(_internal(rule, anchor, exc))
+    return findings
+
+
+class Filter:
+    """Suppressions, per-path ignores, selection and severity overrides."""
+
+    def __init__(self, config: Config, library: Library, select: Sequence[str],
+                 ignore: Sequence[str]) -> None:
+        self.config = config
+        self.library = library
+        self.select = select
+        self.ignore = ignore
+        self.suppressions: dict[str, list[Suppression]] = {}
+        self.used: set[Suppression] = set()
+
+    def add_document(self, doc: Document) -> list[Finding]:
+        found, bad = parse_suppressions(doc)
+        self.suppressions[doc.path] = found
+        return [
+            Finding(doc.path, b.line, b.column, BAD_DIRECTIVE, "warning", b.message) for b in bad
+        ]
+
+    def _path_ignored(self, finding: Finding) -> bool:
+        rel = self.library.display(self.library.absolute(finding.path))
+        try:
+            rel = self.library.absolute(finding.path).relative_to(self.library.root).as_posix()
+        except ValueError:
+            pass
+        for pattern, rules in self.config.per_path_ignores.items():
+            if fnmatch.fnmatch(rel, pattern) and any(finding.rule.startswith(r) for r in rules):
+                return True
+        return False
+
+    def keep(self, finding: Finding) -> bool:
+        if not enabled(finding.rule, self.select, self.ignore):
+            return False
+        if finding.rule != INTERNAL_ERROR and self._path_ignored(finding):
+            return False
+        for suppression in self.suppressions.get(finding.path, ()):
+            if suppression.covers(finding.rule, finding.line):
+                self.used.add(suppression)
+                return False
+        return True
+
+    def unused(self, rules_run: set[str]) -> list[Finding]:
+        out = []
+        for path, items in self.suppressions.items():
+            for s in items:
+                if s in self.used:
+                    continue
+                if not any(r.startswith(prefix) for r in rules_run for prefix in s.rules):
+                    continue  # the rule did not run (deselected): no verdict on its suppressions
+                out.append(Finding(
+                    path, s.line, s.column, UNUSED_SUPPRESSION, "warning",
+                    f"suppression of {', '.join(s.rules)} matches no finding; remove it",
+                ))
+        return out
+
+    def severity(self, finding: Finding) -> Finding:
+        override = self.config.severity.get(finding.rule)
+        if override and override != finding.severity:
+            return Finding(finding.path, finding.line, finding.column, finding.rule, override,
+                           finding.message, finding.fix)
+        return finding
+
+
+def run(
+    targets: Sequence[str],
+    config: Config,
+    *,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] = (),
+    cwd: Path | None = None,
+    rules: Sequence[Rule] | None = None,
+) -> Report:
+    from .rules import all_rules
+
+    library = Library(config, cwd)
+    paths = library.collect(targets or library.default_targets())
+    ctx = Context(config, library)
+    chosen_select = tuple(select) if select else config.select
+    chosen_ignore = tuple(config.ignore) + tuple(ignore)
+    active = select_rules(rules if rules is not None else all_rules(), chosen_select,
+                          chosen_ignore)
+    filt = Filter(config, library, chosen_select, chosen_ignore)
+
+    raw: list[Finding] = []
+    for path in paths:
+        loaded = library.load(path)
+        library.problems.extend(loaded.problems)
+        if loaded.document is not None:
+            library.documents[loaded.document.path] = loaded.document
+    for doc in library.documents.values():
+        raw.extend(filt.add_document(doc))
+        raw.extend(check_document(doc, ctx, active))
+    raw.extend(check_library(library, ctx, active))
+
+    kept = [filt.severity(f) for f in raw if library.in_scope(f.path) and filt.keep(f)]
+    if enabled(UNUSED_SUPPRESSION, chosen_select, chosen_ignore):
+        kept.extend(filt.unused({r.id for r in active} | {INTERNAL_ERROR}))
+    unique = {(f.sort_key(), f.severity): f for f in kept}
+    findings = sorted(unique.values(), key=Finding.sort_key)
+    suppressions = [s for items in filt.suppressions.values() for s in items]
+    return Report(findings, len(paths) + len(library.other_files), suppressions)

@@ -1,0 +1,318 @@
+"""The library: which files are checked, what kind each is, and lazy access to the rest.
+
+Files are found by convention (every `.md` under `runbooks/`, drills in `runbooks/drills/`, the
+index and the template) or configuration. Reading a file never raises: problems become
+`LoadProblem`s that the RB0xx rules report. Documents outside the checked set (the index, the
+target of a link) are read and parsed lazily, once.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Config
+from .document import Document
+from .template import TemplateSpec, default_spec, spec_from_document
+
+SKIP_DIRS = frozenset(
+    {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "site", ".cache", "__pycache__",
+     ".tox", ".mypy_cache", ".ruff_cache", ".pytest_cache", "build", "dist"}
+)
+NOT_RUNBOOKS = frozenset(
+    {"readme.md", "changelog.md", "contributing.md", "license.md", "code_of_conduct.md",
+     "security.md", "index.md"}
+)
+TEMPLATE_NAMES = ("TEMPLATE.md", "template.md", "_template.md", "runbook-template.md")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+@dataclass(frozen=True)
+class LoadProblem:
+    path: str
+    kind: str  # not-utf8 | unreadable | too-large | binary | symlink-loop
+    line: int
+    column: int
+    message: str
+
+
+@dataclass(frozen=True)
+class Loaded:
+    document: Document | None
+    problems: tuple[LoadProblem, ...]
+    data: bytes | None = None
+
+
+def display_path(path: Path, cwd: Path) -> str:
+    try:
+        rel = os.path.relpath(path, cwd)
+    except ValueError:  # another drive
+        rel = str(path)
+    return rel.replace(os.sep, "/")
+
+
+def decode(data: bytes, path: str) -> tuple[str, list[LoadProblem]]:
+    problems: list[LoadProblem] = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), problems
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        problems.append(
+            LoadProblem(
+                path, "not-utf8", line, column,
+                f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+                "save it as UTF-8",
+            )
+        )
+        return data.decode("utf-8", "replace"), problems
+
+
+def is_binary(data: bytes) -> bool:
+    head = data[:8192]
+    if b"\0" not in head:
+        return False
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return controls > len(head) // 10 or head.count(b"\0") > 16
+
+
+class Library:
+    def __init__(self, config: Config, cwd: Path | None = None) -> None:
+        self.config = config
+        self.cwd = (cwd or Path.cwd()).resolve()
+        self.root = config.root.resolve()
+        self.runbooks_dir = config.path(config.runbooks)
+        self.index_path = config.path(config.index)
+        self.template_path = config.path(config.template)
+        self.drills_dir = config.path(config.drills)
+        self.drill_template_path = config.path(config.drill_template)
+        self.documents: dict[str, Document] = {}  # the checked Markdown files
+        self.paths: dict[str, Path] = {}  # display path -> absolute path, for every read file
+        self.problems: list[LoadProblem] = []
+        self.scope: list[Path] = []  # checked files and folders
+        self.other_files: list[str] = []  # checked non-Markdown files (display paths)
+        self._loaded: dict[Path, Loaded] = {}
+        self._templates: dict[Path, TemplateSpec | None] = {}
+        self.suppression_usage: dict[tuple[str, int, str], bool] = {}
+
+    # -- paths -------------------------------------------------------------------------------
+
+    def display(self, path: Path) -> str:
+        return display_path(path, self.cwd)
+
+    def absolute(self, display: str) -> Path:
+        return self.paths.get(display) or (self.cwd / display).resolve()
+
+    def in_scope(self, display: str) -> bool:
+        path = self.absolute(display)
+        for item in self.scope:
+            if path == item or item in path.parents:
+                return True
+        return False
+
+    def excluded(self, path: Path) -> bool:
+        rel = display_path(path, self.root)
+        return any(
+            fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(path.name, pattern)
+            for pattern in self.config.exclude
+        )
+
+    def is_library_layout(self) -> bool:
+        return self.runbooks_dir.is_dir()
+
+    def kind_of(self, path: Path) -> str:
+        path = path.resolve()
+        if path == self.index_path:
+            return "index"
+        if path == self.template_path:
+            return "template"
+        if path == self.drill_template_path:
+            return "drill-template"
+        samples = self.config.path(self.config.samples)
+        if samples in path.parents:
+            return "other"
+        if self.drills_dir in path.parents:
+            return "drill"
+        if self.runbooks_dir in path.parents:
+            return "other" if path.name.lower() in NOT_RUNBOOKS else "runbook"
+        if self.is_library_layout() and (self.root == path.parent or self.root in path.parents):
+            return "other"
+        if path.name in TEMPLATE_NAMES:
+            return "template"
+        return "other" if path.name.lower() in NOT_RUNBOOKS else "runbook"
+
+    # -- discovery ---------------------------------------------------------------------------
+
+    def walk(self, folder: Path) -> Iterator[Path]:
+        """Every file under `folder`, skipping tool folders; symlink loops become problems."""
+        seen: set[Path] = set()
+        stack = [folder]
+        while stack:
+            current = stack.pop()
+            real = current.resolve()
+            if real in seen:
+                self.problems.append(
+                    LoadProblem(self.display(current), "symlink-loop", 1, 1,
+                                "folder is reached again through a symbolic link; not followed")
+                )
+                continue
+            seen.add(real)
+            try:
+                entries = sorted(os.scandir(current), key=lambda e: e.name)
+            except OSError as exc:
+                self.problems.append(
+                    LoadProblem(self.display(current), "unreadable", 1, 1,
+                                f"cannot list folder: {exc.strerror or exc}")
+                )
+                continue
+            subdirs = []
+            for entry in entries:
+                path = Path(entry.path)
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                if is_dir:
+                    if entry.name in SKIP_DIRS or entry.name.startswith("."):
+                        continue
+                    if not self.excluded(path):
+                        subdirs.append(path)
+                elif not self.excluded(path):
+                    yield path
+            stack.extend(reversed(subdirs))
+
+    def collect(self, targets: Iterable[str]) -> list[Path]:
+        """The Markdown files to check, in a stable order."""
+        found: dict[Path, None] = {}
+        for target in targets:
+            path = (self.cwd / target) if not os.path.isabs(target) else Path(target)
+            if path.is_dir():
+                self.scope.append(path.resolve())
+                for file in self.walk(path):
+                    if file.suffix.lower() in MARKDOWN_SUFFIXES:
+                        found.setdefault(file, None)
+                    else:
+                        self.other_files.append(self.display(file))
+            elif path.exists() or path.is_symlink():
+                self.scope.append(path.resolve())
+                if path.suffix.lower() in MARKDOWN_SUFFIXES:
+                    found.setdefault(path, None)
+                else:
+                    self.other_files.append(self.display(path))
+            else:
+                from .errors import UsageError
+
+                raise UsageError(f"{target}: no such file or folder")
+        return sorted(found, key=lambda p: self.display(p))
+
+    def default_targets(self) -> list[str]:
+        targets = []
+        for value in (self.config.runbooks, self.config.schemas):
+            path = self.config.path(value)
+            if path.exists():
+                targets.append(display_path(path, self.cwd))
+        return targets or ["."]
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def load(self, path: Path) -> Loaded:
+        """Read and parse a file once; problems are values, never exceptions."""
+        key = path.resolve() if not path.is_symlink() else path.absolute()
+        if key in self._loaded:
+            return self._loaded[key]
+        display = self.display(path)
+        self.paths[display] = path.resolve()
+        loaded = self._read(path, display)
+        self._loaded[key] = loaded
+        return loaded
+
+    def _read(self, path: Path, display: str) -> Loaded:
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            reason = "symbolic link loop" if exc.errno == 40 else (exc.strerror or str(exc))
+            kind = "symlink-loop" if exc.errno == 40 else "unreadable"
+            return Loaded(None, (LoadProblem(display, kind, 1, 1, f"cannot read file: {reason}"),))
+        if size > self.config.max_file_bytes:
+            return Loaded(None, (LoadProblem(
+                display, "too-large", 1, 1,
+                f"file is {size:,} bytes, over the {self.config.max_file_bytes:,}-byte limit; "
+                "not checked (raise max-file-bytes if this is intended)",
+            ),))
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            return Loaded(None, (LoadProblem(
+                display, "unreadable", 1, 1, f"cannot read file: {exc.strerror or exc}"
+            ),))
+        if is_binary(data):
+            return Loaded(None, (LoadProblem(
+                display, "binary", 1, 1, "file looks binary (NUL and control bytes); not checked"
+            ),), data)
+        if path.suffix.lower() not in MARKDOWN_SUFFIXES:
+            return Loaded(None, (), data)
+        text, problems = decode(data, display)
+        document = Document.parse(display, text, self.kind_of(path))
+        return Loaded(document, tuple(problems), data)
+
+    def document(self, path: Path) -> Document | None:
+        """A parsed Markdown file (checked or not), or None if it cannot be read."""
+        return self.load(path).document
+
+    @property
+    def index(self) -> Document | None:
+        return self.document(self.index_path) if self.index_path.is_file() else None
+
+    # -- templates ---------------------------------------------------------------------------
+
+    def template_for(self, doc: Document) -> TemplateSpec | None:
+        path = self.absolute(doc.path)
+        if doc.kind == "drill":
+            if self.drill_template_path.is_file():
+                return self._template(self.drill_template_path)
+        if doc.kind not in ("runbook", "drill"):
+            return None
+        if self.runbooks_dir in path.parents:
+            if self.template_path.is_file():
+                return self._template(self.template_path)
+            return self._default()
+        for folder in path.parents:
+            for name in TEMPLATE_NAMES:
+                candidate = folder / name
+                if candidate.is_file() and candidate != path:
+                    return self._template(candidate)
+            if folder == self.root or folder == self.cwd:
+                break
+        return None
+
+    def _default(self) -> TemplateSpec:
+        key = Path("<default>")
+        if key not in self._templates:
+            self._templates[key] = default_spec()
+        spec = self._templates[key]
+        assert spec is not None
+        return spec
+
+    def _template(self, path: Path) -> TemplateSpec | None:
+        if path not in self._templates:
+            doc = self.document(path)
+            self._templates[path] = (
+                spec_from_document(doc, self.display(path)) if doc is not None else None
+            )
+        return self._templates[path]
+
+    def runbook_files(self) -> list[Path]:
+        """Every runbook and drill of the library on disk (not only the checked ones)."""
+        if not self.runbooks_dir.is_dir():
+            return []
+        return sorted(
+            (p for p in self.walk(self.runbooks_dir) if p.suffix.lower() in MARKDOWN_SUFFIXES
+             and self.kind_of(p) in ("runbook", "drill")),
+            key=lambda p: self.display(p),
+        )

@@ -1,0 +1,69 @@
+"""The one Markdown parser configuration, and safe loading of YAML front matter."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+MAX_NESTING = 200  # markdown-it's own limit on nested blocks keeps deep input bounded
+
+
+@cache
+def parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
+    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table")
+    md.use(front_matter_plugin)
+    return md
+
+
+def parse_tokens(text: str) -> tuple[Token, ...]:
+    return tuple(parser().parse(text))
+
+
+class FrontMatterError(ValueError):
+    pass
+
+
+def load_front_matter(raw: str) -> dict[str, str]:
+    """Load YAML front matter safely: plain scalars only, no aliases, no object construction.
+
+    Values are returned as strings (dates keep their written form). A document that is not a
+    mapping, or that uses anchors/aliases, raises FrontMatterError.
+    """
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    def _no_alias(loader: Any, node: Any) -> Any:  # pragma: no cover - defensive
+        raise FrontMatterError("YAML aliases are not allowed in front matter")
+
+    # Scalars stay strings: no implicit dates, numbers or booleans.
+    _Loader.yaml_implicit_resolvers = {}
+    if "&" in raw or "*" in raw:
+        try:
+            for event in yaml.parse(raw, Loader=yaml.SafeLoader):
+                if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                    raise FrontMatterError("YAML anchors and aliases are not allowed")
+        except yaml.YAMLError as exc:
+            raise FrontMatterError(str(exc).split("\n")[0]) from exc
+    try:
+        data = yaml.load(raw, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as exc:
+        raise FrontMatterError(str(exc).split("\n")[0]) from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise FrontMatterError("front matter is not a mapping")
+    out: dict[str, str] = {}
+    for key, value in data.items():
+        if isinstance(value, (dict, list)):
+            continue
+        out[str(key)] = "" if value is None else str(value)
+    return out

@@ -1,0 +1,143 @@
+"""Rules: what one check is, and what it reports.
+
+A rule is a frozen record: a stable id, a kebab-case name, a default severity, a one-line
+summary, a rationale, a bad and a good example, and one check function. Per-document rules take
+a Document; library rules take the whole Library. Both yield Hits; the engine turns them into
+Findings with the rule's id and severity, applies suppressions and selection, and sorts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from .context import Context
+    from .document import Document
+    from .library import Library
+
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+
+DOC_KINDS = frozenset({"runbook", "drill", "index", "template", "drill-template", "other"})
+RUNBOOKS = frozenset({"runbook", "drill"})
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the text between two 1-based (line, column) positions of a file."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    replacement: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    description: str
+    edits: tuple[Edit, ...]
+    path: str | None = None  # another file than the finding's (e.g. the index)
+    safe: bool = True
+
+
+@dataclass(frozen=True)
+class Hit:
+    line: int
+    column: int
+    message: str
+    path: str | None = None  # required for library rules; defaults to the document's path
+    fix: Fix | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    line: int
+    column: int
+    rule: str
+    severity: Severity
+    message: str
+    fix: Fix | None = field(default=None, compare=False)
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.line, self.column, self.rule, self.message)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+        }
+
+
+DocCheck = Callable[["Document", "Context"], Iterable[Hit]]
+LibraryCheck = Callable[["Library", "Context"], Iterable[Hit]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    severity: Severity
+    summary: str
+    rationale: str
+    bad: str  # a Markdown example that triggers the rule
+    good: str  # the same example, corrected
+    check: DocCheck | None = None
+    check_library: LibraryCheck | None = None
+    kinds: frozenset[str] = RUNBOOKS  # document kinds a per-document check applies to
+    fixable: bool = False
+    # Files of a small library for examples one Markdown snippet cannot show
+    # (path -> content); the snippet goes to `example_path` when these are absent.
+    bad_files: Mapping[str, str] = field(default_factory=dict)
+    good_files: Mapping[str, str] = field(default_factory=dict)
+    example_path: str = "runbooks/example.md"
+    options: Mapping[str, str] = field(default_factory=dict)  # option -> description
+    runnable_examples: bool = True  # False when the examples describe files, not Markdown
+    engine: bool = False  # reported by the engine itself (internal errors, suppressions)
+
+    @property
+    def family(self) -> str:
+        return self.id[:3]
+
+
+_ID_RE = re.compile(r"^RB\d{3}$")
+_NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+
+
+def validate_rules(rules: Iterable[Rule]) -> dict[str, Rule]:
+    """Check the catalogue's invariants and index it by id."""
+    by_id: dict[str, Rule] = {}
+    names: set[str] = set()
+    for rule in rules:
+        problems = []
+        if not _ID_RE.match(rule.id):
+            problems.append("id must look like RB123")
+        if not _NAME_RE.match(rule.name):
+            problems.append("name must be kebab-case")
+        if rule.severity not in SEVERITIES:
+            problems.append(f"unknown severity {rule.severity!r}")
+        for attr in ("summary", "rationale", "bad", "good"):
+            if not getattr(rule, attr).strip():
+                problems.append(f"empty {attr}")
+        checks = (rule.check is not None) + (rule.check_library is not None)
+        if checks != (0 if rule.engine else 1):
+            problems.append("needs exactly one of check / check_library (none for engine rules)")
+        if rule.id in by_id:
+            problems.append("duplicate id")
+        if rule.name in names:
+            problems.append("duplicate name")
+        if not rule.kinds <= DOC_KINDS:
+            problems.append(f"unknown kinds {sorted(rule.kinds - DOC_KINDS)}")
+        if problems:
+            raise ValueError(f"rule {rule.id} ({rule.name}): " + "; ".join(problems))
+        by_id[rule.id] = rule
+        names.add(rule.name)
+    return by_id

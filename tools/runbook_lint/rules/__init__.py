@@ -1,0 +1,32 @@
+"""The rule catalogue: every rule module, validated once at import."""
+
+from __future__ import annotations
+
+import importlib
+from functools import cache
+
+from ..rule import Rule, validate_rules
+
+# Rule modules, by family. Each exports RULES: tuple[Rule, ...].
+MODULES = (
+    "rb0_file",
+    "rb1_template",
+    "rb2_labels",
+    "rb3_links",
+    "rb4_text",
+)
+
+
+@cache
+def all_rules() -> tuple[Rule, ...]:
+    rules: list[Rule] = []
+    for name in MODULES:
+        module = importlib.import_module(f"{__name__}.{name}")
+        rules.extend(module.RULES)
+    rules.sort(key=lambda r: r.id)
+    validate_rules(rules)
+    return tuple(rules)
+
+
+def by_id() -> dict[str, Rule]:
+    return {r.id: r for r in all_rules()}

@@ -1,0 +1,177 @@
+"""RB0xx: the file itself: encoding, readability, size, stray control characters."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+from typing import TYPE_CHECKING
+
+from ..rule import DOC_KINDS, Edit, Fix, Hit, Rule
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..document import Document
+    from ..library import Library
+
+
+def _problems(kinds: tuple[str, ...]) -> object:
+    def check(library: Library, ctx: Context) -> Iterator[Hit]:
+        for problem in library.problems:
+            if problem.kind in kinds:
+                yield Hit(problem.line, problem.column, problem.message, path=problem.path)
+
+    return check
+
+
+@cache
+def _mojibake_re() -> re.Pattern[str]:
+    # Characters that bytes 0x80-0xBF become when UTF-8 is misread as Windows-1252.
+    trail = "".join(
+        sorted({bytes([b]).decode("cp1252", "ignore") for b in range(0x80, 0xC0)} - {""})
+    )
+    lead = "".join(chr(c) for c in range(0xC2, 0xF5))
+    return re.compile(f"[{re.escape(lead)}][{re.escape(trail)}]{{1,3}}")
+
+
+def find_mojibake(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, repaired) for each run of UTF-8 text misread as Windows-1252."""
+    pattern = _mojibake_re()
+    for match in pattern.finditer(text):
+        chunk = match.group(0)
+        try:
+            repaired = chunk.encode("cp1252").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        yield match.start(), match.end(), repaired
+
+
+def check_mojibake(doc: Document, ctx: Context) -> Iterator[Hit]:
+    for number, line in enumerate(doc.lines, start=1):
+        if line.isascii():
+            continue
+        runs = list(find_mojibake(line))
+        if not runs:
+            continue
+        # Consecutive runs (an emoji spans several) are one finding with one fix.
+        start, _, _ = runs[0]
+        edits = tuple(
+            Edit(number, s + 1, number, e + 1, repaired) for s, e, repaired in runs
+        )
+        shown = ", ".join(f"{line[s:e]!r} -> {r!r}" for s, e, r in runs[:3])
+        yield Hit(
+            number, start + 1,
+            f"mojibake: UTF-8 text decoded as Windows-1252 ({shown}); re-save with the intended "
+            "characters",
+            fix=Fix("repair mojibake", edits),
+        )
+
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def check_controls(doc: Document, ctx: Context) -> Iterator[Hit]:
+    for number, line in enumerate(doc.lines, start=1):
+        for match in _CONTROL_RE.finditer(line):
+            code = ord(match.group(0))
+            name = "NUL" if code == 0 else f"U+{code:04X}"
+            yield Hit(number, match.start() + 1,
+                      f"control character {name} in text; it is invisible and breaks copying")
+            break
+
+
+RULES = (
+    Rule(
+        id="RB000", name="internal-error", severity="error", engine=True,
+        runnable_examples=False,
+        summary="A rule failed on this file; the other rules still ran.",
+        rationale=(
+            "A linter that crashes on one odd file blocks every commit. When a rule raises, the "
+            "failure is reported as a finding on the file it failed on, with the rule and the "
+            "exception, and every other rule and file is still checked. Report it: it is a bug "
+            "in runbook-lint, not in the runbook."
+        ),
+        bad="(reported when a rule raises while checking a file)",
+        good="(no rule raises)",
+        kinds=DOC_KINDS,
+    ),
+    Rule(
+        id="RB001", name="not-utf8", severity="error",
+        runnable_examples=False,
+        summary="The file is not valid UTF-8.",
+        rationale=(
+            "Runbooks are read in terminals, editors and the offline site, all of which expect "
+            "UTF-8. A file in another encoding shows garbage exactly where an operator needs the "
+            "text. The finding points at the first byte that is not UTF-8; the rest of the file "
+            "is still checked with that byte replaced."
+        ),
+        bad="Owner: Op\\xe9rations   (Latin-1 byte 0xE9)",
+        good="Owner: Opérations   (saved as UTF-8)",
+        check_library=_problems(("not-utf8",)),  # type: ignore[arg-type]
+    ),
+    Rule(
+        id="RB002", name="mojibake", severity="error", fixable=True,
+        summary="Text shows UTF-8 decoded as Windows-1252, such as 'ðŸ”µ' for '🔵'.",
+        rationale=(
+            "Copy-paste through tools that guess the encoding turns '🔵' into 'ðŸ”µ' and "
+            "'DB → Redis' into 'DB â†’ Redis'. Labels then stop being recognised and arrows stop "
+            "reading as arrows. The fix re-decodes the run of characters as UTF-8."
+        ),
+        bad="ðŸ”µ **OPERATIONAL**\n\nStart order: DB â†’ Redis â†’ API",
+        good="🔵 **OPERATIONAL**\n\nStart order: DB → Redis → API",
+        check=check_mojibake,
+        kinds=DOC_KINDS,
+    ),
+    Rule(
+        id="RB003", name="unreadable-file", severity="error",
+        runnable_examples=False,
+        summary="The file or folder cannot be read (permissions, broken link, symlink loop).",
+        rationale=(
+            "A runbook that cannot be read cannot be checked or published. Unreadable files, "
+            "dangling symbolic links and symbolic-link loops are reported instead of stopping "
+            "the run."
+        ),
+        bad="runbooks/backup.md -> a symbolic link to a file that no longer exists",
+        good="runbooks/backup.md (a readable file)",
+        check_library=_problems(("unreadable", "symlink-loop")),  # type: ignore[arg-type]
+    ),
+    Rule(
+        id="RB004", name="file-too-large", severity="error",
+        runnable_examples=False,
+        summary="The file exceeds the size limit and was not checked.",
+        rationale=(
+            "A multi-megabyte Markdown file is almost always generated output or a mistake, and "
+            "it would slow every run. Files over `max-file-bytes` (default 5 MB) are reported "
+            "and skipped rather than hanging the linter."
+        ),
+        bad="runbooks/dump.md (40 MB of pasted logs)",
+        good="runbooks/dump.md trimmed; the logs attached to the incident ticket instead",
+        check_library=_problems(("too-large",)),  # type: ignore[arg-type]
+        options={"max-file-bytes": "size limit in bytes (default 5000000)"},
+    ),
+    Rule(
+        id="RB005", name="binary-file", severity="error",
+        runnable_examples=False,
+        summary="A file with a Markdown name holds binary data.",
+        rationale=(
+            "A binary file saved with a .md name (an exported PDF, an image) cannot be read as a "
+            "runbook. It is reported and skipped."
+        ),
+        bad="runbooks/diagram.md containing PNG bytes",
+        good="runbooks/diagram.png, linked from a Markdown runbook",
+        check_library=_problems(("binary",)),  # type: ignore[arg-type]
+    ),
+    Rule(
+        id="RB006", name="control-character", severity="error",
+        summary="Invisible control characters (NUL, escape, ...) in the text.",
+        rationale=(
+            "Control characters are invisible on screen but travel with copied text: a command "
+            "pasted from the runbook then fails in ways nobody can see. Only tab, line feed and "
+            "carriage return belong in Markdown."
+        ),
+        bad="systemctl restart api\x1b",
+        good="systemctl restart api",
+        check=check_controls,
+        kinds=DOC_KINDS,
+    ),
+)

@@ -1,0 +1,309 @@
+"""RB3xx: the index, links and anchors, and what links may point at."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
+
+from ..rule import DOC_KINDS, Hit, Rule
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..document import Document, Link
+    from ..library import Library
+
+_SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+UNSAFE_SCHEMES = frozenset({"javascript", "data", "vbscript"})
+_ID_ATTR_RE = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+
+_RUNBOOK = """\
+# Scaling Procedures
+
+Last Updated: 2026-11-02
+Version: 1.0
+Owner: Platform Operations
+
+## References
+
+- [Recovery](recovery.md#procedure)
+"""
+_RECOVERY = "# Recovery\n\n## Procedure\n\nSteps.\n"
+
+
+def split_target(target: str) -> tuple[str, str | None, str | None]:
+    """(scheme, path, fragment) of a link target; scheme is '' for relative links."""
+    match = _SCHEME_RE.match(target)
+    if match and len(match.group(1)) > 1:  # a single letter is a Windows drive, not a scheme
+        return match.group(1).lower(), None, None
+    parts = urlsplit(target)
+    path = unquote(parts.path) if parts.path else None
+    fragment = unquote(parts.fragment) if "#" in target else None
+    return "", path, fragment
+
+
+def resolve(library: Library, doc: Document, path: str) -> Path:
+    base = library.absolute(doc.path).parent
+    if path.startswith("/"):
+        return (library.root / path.lstrip("/")).resolve()
+    return (base / path).resolve()
+
+
+def anchors_of(doc: Document) -> frozenset[str]:
+    ids = {m.group(1) for frag in doc.html for m in _ID_ATTR_RE.finditer(frag.html)}
+    return doc.anchors | ids
+
+
+def _relative_links(doc: Document) -> Iterator[tuple[Link, str | None, str | None]]:
+    for link in doc.links:
+        scheme, path, fragment = split_target(link.target.strip())
+        if scheme:
+            continue
+        yield link, path, fragment
+
+
+def check_broken_link(doc: Document, ctx: Context) -> Iterator[Hit]:
+    if doc.kind == "index":
+        return
+    library = ctx.library
+    for link, path, _ in _relative_links(doc):
+        if not path:
+            continue
+        target = resolve(library, doc, path)
+        if not (target == library.root or library.root in target.parents):
+            continue  # RB305 reports it
+        if not target.exists():
+            yield Hit(link.line, link.column,
+                      f"link to '{path}': no such file ({library.display(target)})")
+
+
+def check_index_entries(doc: Document, ctx: Context) -> Iterator[Hit]:
+    library = ctx.library
+    for link, path, _ in _relative_links(doc):
+        if not path:
+            continue
+        target = resolve(library, doc, path)
+        if not target.exists():
+            yield Hit(link.line, link.column,
+                      f"index entry '{link.text or path}' points to a missing file "
+                      f"'{library.display(target)}'")
+
+
+def check_anchor(doc: Document, ctx: Context) -> Iterator[Hit]:
+    library = ctx.library
+    for link, path, fragment in _relative_links(doc):
+        if not fragment:
+            continue
+        if path:
+            target = resolve(library, doc, path)
+            if target.suffix.lower() not in (".md", ".markdown") or not target.is_file():
+                continue
+            other = library.document(target)
+            if other is None:
+                continue
+            anchors, where = anchors_of(other), library.display(target)
+        else:
+            anchors, where = anchors_of(doc), "this page"
+        if fragment not in anchors:
+            import difflib
+
+            close = difflib.get_close_matches(fragment, sorted(anchors), n=1, cutoff=0.6)
+            hint = f"; did you mean '#{close[0]}'?" if close else ""
+            yield Hit(link.line, link.column,
+                      f"anchor '#{fragment}' does not exist in {where}{hint}")
+
+
+def check_outside(doc: Document, ctx: Context) -> Iterator[Hit]:
+    library = ctx.library
+    for link, path, _ in _relative_links(doc):
+        if not path:
+            continue
+        target = resolve(library, doc, path)
+        if not (target == library.root or library.root in target.parents):
+            yield Hit(link.line, link.column,
+                      f"link to '{path}' leaves the repository; it will break in the site "
+                      "and in any copy of the library")
+
+
+def check_scheme(doc: Document, ctx: Context) -> Iterator[Hit]:
+    for link in doc.links:
+        match = _SCHEME_RE.match(link.target.strip())
+        if match and match.group(1).lower() in UNSAFE_SCHEMES:
+            yield Hit(link.line, link.column,
+                      f"'{match.group(1).lower()}:' link: runbooks link only to pages, files "
+                      "and web addresses")
+
+
+_UNSAFE_TAG_RE = re.compile(r"<\s*(script|iframe|object|embed|frame|frameset|base|meta|form)\b",
+                            re.IGNORECASE)
+_HANDLER_RE = re.compile(r"<[^>]*?\s(on[a-z]+)\s*=", re.IGNORECASE | re.DOTALL)
+
+
+def check_html(doc: Document, ctx: Context) -> Iterator[Hit]:
+    for frag in doc.html:
+        for pattern, what in ((_UNSAFE_TAG_RE, "<{}> element"), (_HANDLER_RE, "'{}' handler")):
+            for match in pattern.finditer(frag.html):
+                before = frag.html[: match.start()]
+                row = before.count("\n")
+                column = (frag.column if row == 0 else 1) + match.start() - (before.rfind("\n") + 1)
+                yield Hit(frag.line + row, column,
+                          f"raw HTML {what.format(match.group(1).lower())}: runbooks must not "
+                          "run code or embed remote content in the site")
+
+
+def _index_targets(library: Library) -> set[Path]:
+    index = library.index
+    if index is None:
+        return set()
+    found = set()
+    for link in index.links:
+        scheme, path, _ = split_target(link.target.strip())
+        if not scheme and path:
+            found.add(resolve(library, index, path))
+    return found
+
+
+def check_not_in_index(library: Library, ctx: Context) -> Iterator[Hit]:
+    index = library.index
+    if index is None:
+        return
+    listed = _index_targets(library)
+    for path in library.runbook_files():
+        if path.resolve() in listed:
+            continue
+        display = library.display(path)
+        if not library.in_scope(display):
+            continue
+        yield Hit(1, 1, f"not listed in the index ({library.display(library.index_path)})",
+                  path=display)
+
+
+def check_index_exists(library: Library, ctx: Context) -> Iterator[Hit]:
+    if library.is_library_layout() and not library.index_path.is_file() and \
+            library.runbook_files():
+        yield Hit(1, 1, "the library has no index: create it with a table of every runbook",
+                  path=library.display(library.index_path))
+
+
+_FILES_OK = {"runbooks/index.md": "# Index\n\n- [Scaling](scaling.md)\n",
+             "runbooks/scaling.md": "# Scaling\n"}
+
+RULES = (
+    Rule(
+        id="RB301", name="not-in-index", severity="error", fixable=True,
+        summary="A runbook or drill is not listed in the index.",
+        rationale=(
+            "Story 8.9 AC5: an index provides quick navigation. During an outage operators "
+            "find runbooks through the index and the site navigation built from it; a runbook "
+            "missing from it might as well not exist."
+        ),
+        bad="runbooks/index.md lists backup.md only; runbooks/scaling.md exists",
+        good="runbooks/index.md lists backup.md and scaling.md",
+        check_library=check_not_in_index,
+        bad_files={"runbooks/index.md": "# Index\n\n- [Backup](backup.md)\n",
+                   "runbooks/backup.md": "# Backup\n", "runbooks/scaling.md": "# Scaling\n"},
+        good_files={"runbooks/index.md": "# Index\n\n- [Backup](backup.md)\n"
+                                          "- [Scaling](scaling.md)\n",
+                    "runbooks/backup.md": "# Backup\n", "runbooks/scaling.md": "# Scaling\n"},
+    ),
+    Rule(
+        id="RB302", name="index-entry-missing-file", severity="error",
+        summary="The index links to a runbook file that does not exist.",
+        rationale=(
+            "A dead entry in the index sends the operator to a 404 at the worst moment. Remove "
+            "the entry or restore the runbook."
+        ),
+        bad="- [Scaling](scaling.md)   (runbooks/scaling.md does not exist)",
+        good="- [Scaling](scaling.md)   (runbooks/scaling.md exists)",
+        check=check_index_entries,
+        kinds=frozenset({"index"}),
+        bad_files={"runbooks/index.md": "# Index\n\n- [Scaling](scaling.md)\n"},
+        good_files=_FILES_OK,
+        example_path="runbooks/index.md",
+    ),
+    Rule(
+        id="RB303", name="broken-link", severity="error",
+        summary="A relative link points to a file that does not exist.",
+        rationale=(
+            "Runbooks send operators to each other ('continue in Recovery'). A broken link "
+            "stops them cold; the offline site cannot fall back to a search engine."
+        ),
+        bad=_RUNBOOK,
+        good=_RUNBOOK,
+        check=check_broken_link,
+        kinds=DOC_KINDS,
+        bad_files={"runbooks/scaling.md": _RUNBOOK},
+        good_files={"runbooks/scaling.md": _RUNBOOK, "runbooks/recovery.md": _RECOVERY},
+        example_path="runbooks/scaling.md",
+    ),
+    Rule(
+        id="RB304", name="broken-anchor", severity="error",
+        summary="A link's '#anchor' matches no heading of the target page.",
+        rationale=(
+            "Anchors are computed from headings the way the site computes them (lowercase, "
+            "punctuation and emoji dropped, spaces to hyphens, '_1' for repeats). Renaming a "
+            "heading silently breaks every deep link into it; this rule catches it."
+        ),
+        bad=_RUNBOOK,
+        good=_RUNBOOK,
+        check=check_anchor,
+        kinds=DOC_KINDS,
+        bad_files={"runbooks/scaling.md": _RUNBOOK,
+                   "runbooks/recovery.md": "# Recovery\n\n## Steps\n"},
+        good_files={"runbooks/scaling.md": _RUNBOOK, "runbooks/recovery.md": _RECOVERY},
+        example_path="runbooks/scaling.md",
+    ),
+    Rule(
+        id="RB305", name="link-outside-repository", severity="error",
+        summary="A relative link climbs out of the repository.",
+        rationale=(
+            "'../../other-repo/doc.md' works on one laptop and nowhere else: not in the site, "
+            "not in an archive of the library. Link to a web address instead."
+        ),
+        bad="See [the host notes](../../../../etc/hosts-notes.md).",
+        good="See [the host notes](https://wiki.example.org/hosts).",
+        check=check_outside,
+        kinds=DOC_KINDS,
+    ),
+    Rule(
+        id="RB306", name="unsafe-link-scheme", severity="error",
+        summary="A 'javascript:', 'data:' or 'vbscript:' link.",
+        rationale=(
+            "Such links run code or smuggle content into the site an operator trusts during an "
+            "incident. Runbooks link to pages, files and web addresses only."
+        ),
+        bad="[Reset](javascript:alert(1))",
+        good="[Reset](recovery.md)",
+        check=check_scheme,
+        kinds=DOC_KINDS,
+    ),
+    Rule(
+        id="RB307", name="missing-index", severity="error",
+        summary="The library has runbooks but no index.",
+        rationale=(
+            "Story 8.9 AC5: an index provides quick navigation, and the site's navigation is "
+            "built from it."
+        ),
+        bad="runbooks/ holds backup.md but no index.md",
+        good="runbooks/index.md lists backup.md",
+        check_library=check_index_exists,
+        bad_files={"runbooks/backup.md": "# Backup\n"},
+        good_files={"runbooks/backup.md": "# Backup\n",
+                    "runbooks/index.md": "# Index\n\n- [Backup](backup.md)\n"},
+    ),
+    Rule(
+        id="RB310", name="unsafe-html", severity="error",
+        summary="Raw <script>, <iframe>, <object>, <form> or an on*= event handler in a runbook.",
+        rationale=(
+            "The site is opened from laptops during incidents, often offline. Embedded scripts "
+            "and frames either fail there or fetch remote content; both are a supply-chain "
+            "risk in the one place operators must be able to trust."
+        ),
+        bad='<iframe src="https://dashboards.example.org/embed"></iframe>',
+        good="[Open the dashboard](https://dashboards.example.org/)",
+        check=check_html,
+        kinds=DOC_KINDS,
+    ),
+)

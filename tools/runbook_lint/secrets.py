@@ -1,0 +1,68 @@
+"""Secret detection shared by runbooks, samples and contracts.
+
+Token-shaped secrets (cloud keys, GitHub and Slack tokens, private keys) are recognised
+anywhere; `password=literal`-style assignments only in code, where prose cannot be mistaken for
+one. A value that is a `$VARIABLE`, `${VARIABLE}`, `<placeholder>` or `{name}` is never a secret.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+TOKEN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
+    ("AWS secret access key",
+     re.compile(r"(?i)\baws_secret_access_key\b\s*[=:]\s*['\"]?[A-Za-z0-9/+=]{40}\b")),
+    ("GitHub token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b")),
+    ("GitHub token", re.compile(r"\bgithub_pat_[A-Za-z0-9_]{22,}\b")),
+    ("Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
+    ("Slack webhook URL",
+     re.compile(r"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]{8,}")),
+    ("private key", re.compile(
+        r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----")),
+    ("API key", re.compile(r"\bsk-(?:proj-|live-)?[A-Za-z0-9_-]{32,}\b")),
+    ("Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
+    ("Stripe key", re.compile(r"\b(?:sk|rk)_live_[0-9a-zA-Z]{20,}\b")),
+    ("bearer token", re.compile(r"(?i)\bBearer\s+(?![$<{])[A-Za-z0-9\-._~+/]{20,}=*")),
+    ("credentials in URL", re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s:/@$<{]+:(?![$<{])[^\s@/]{3,}@")),
+)
+
+_ASSIGN_RE = re.compile(
+    r"(?i)(?P<key>\b[A-Z0-9_]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key)"
+    r"[A-Z0-9_]*)(?P<sep>\s*[=:]\s*|\s+)(?P<value>\"[^\"]*\"|'[^']*'|[^\s\"';&|)]+)"
+)
+_OPTION_RE = re.compile(
+    r"(?i)(?P<key>--?(?:[a-z0-9-]*-)?(?:password|passwd|secret|token|api-key|access-key))"
+    r"(?P<sep>=|\s+)(?P<value>\"[^\"]*\"|'[^']*'|[^\s\"';&|)]+)"
+)
+_SAFE_VALUE_RE = re.compile(r"^[\"']?(?:\$|<|\{|%|\*{3,}|x{4,}|\.\.\.|redacted|none|null|"
+                            r"true|false|-)", re.IGNORECASE)
+
+
+def _is_placeholder(value: str) -> bool:
+    inner = value.strip("\"'")
+    if not inner or len(inner) < 4:
+        return True
+    if _SAFE_VALUE_RE.match(value):
+        return True
+    if inner.startswith("-"):  # the next option, not a value
+        return True
+    return inner.isupper() and "_" in inner and inner.replace("_", "").isalpha()
+
+
+def find_secrets(text: str, *, code: bool) -> Iterator[tuple[int, str]]:
+    """(offset, kind) of each secret-looking value in `text`."""
+    for kind, pattern in TOKEN_PATTERNS:
+        for match in pattern.finditer(text):
+            yield match.start(), kind
+    if not code:
+        return
+    for pattern in (_OPTION_RE, _ASSIGN_RE):
+        for match in pattern.finditer(text):
+            value = match.group("value")
+            if pattern is _ASSIGN_RE and match.group("sep").isspace():
+                continue  # "token value" in code is an argument list, not an assignment
+            if _is_placeholder(value):
+                continue
+            yield match.start("value"), f"literal value for '{match.group('key')}'"
