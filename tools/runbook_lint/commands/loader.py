@@ -1,0 +1,101 @@
+"""Load CLI contracts from JSON or YAML files and validate them against the contract schema."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from runbook_lint.commands.contract import Contract, contract_from_dict
+
+SCHEMA_NAME = "cli-contract.schema.json"
+
+
+class ContractError(Exception):
+    """A contract file that cannot be read, parsed or validated (a configuration error)."""
+
+    def __init__(self, path: Path | str, message: str, json_path: str = "$") -> None:
+        self.path = str(path)
+        self.json_path = json_path
+        self.detail = message
+        super().__init__(f"{self.path}: {json_path}: {message}")
+
+
+def schema_path(root: Path) -> Path:
+    """The project's contract schema; the one of this source tree when the project has none
+    (a library that only declares programs, or a test library)."""
+    own = root / "schemas" / SCHEMA_NAME
+    if own.exists():
+        return own
+    return Path(__file__).resolve().parents[3] / "schemas" / SCHEMA_NAME
+
+
+@lru_cache(maxsize=4)
+def _schema(path: str) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as f:
+        data: dict[str, Any] = json.load(f)
+    return data
+
+
+def read_data(path: Path) -> Any:
+    """Parse a JSON or YAML file (by extension) into plain data."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise ContractError(path, f"cannot read: {e}") from e
+    if path.suffix in (".yaml", ".yml"):
+        import yaml
+
+        try:
+            return yaml.safe_load(text)
+        except yaml.YAMLError as e:
+            raise ContractError(path, f"invalid YAML: {e}") from e
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        where = f"line {e.lineno} column {e.colno}"
+        raise ContractError(path, f"invalid JSON at {where}: {e.msg}") from e
+
+
+def _json_path(parts: Any) -> str:
+    out = "$"
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+def validate(data: Any, path: Path, schema_file: Path) -> None:
+    """Raise ContractError naming the first schema violation (by JSON path)."""
+    import jsonschema
+
+    schema = _schema(str(schema_file))
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        best = jsonschema.exceptions.best_match(errors)
+        raise ContractError(path, best.message, _json_path(best.absolute_path))
+    _check_unique_names(data, path)
+
+
+def _check_unique_names(data: Any, path: Path, where: tuple[Any, ...] = ()) -> None:
+    """Names and aliases must be unique among siblings (the schema cannot say this)."""
+    if not isinstance(data, dict):
+        return
+    for key in ("options", "commands"):
+        seen: set[str] = set()
+        for i, item in enumerate(data.get(key, [])):
+            for name in (item["name"], *item.get("aliases", [])):
+                if name in seen:
+                    raise ContractError(
+                        path, f"duplicate name {name!r}", _json_path((*where, key, i))
+                    )
+                seen.add(name)
+    for i, command in enumerate(data.get("commands", [])):
+        _check_unique_names(command, path, (*where, "commands", i))
+
+
+def load_contract(path: Path, schema_file: Path) -> Contract:
+    data = read_data(path)
+    validate(data, path, schema_file)
+    return contract_from_dict(data)

@@ -1,0 +1,314 @@
+"""RB42x-RB43x: commands in runbooks checked against the programs' CLI contracts.
+
+Fenced bash/sh/shell/zsh/console blocks and inline commands ("Command to verify: `...`") are
+parsed as shell; each invocation of a declared program (schemas/cli/programs.yaml) is checked
+against its contract. One analysis per document feeds every rule here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+from ..commands import analysis as an
+from ..commands import checker as ck
+from ..rule import DOC_KINDS, Hit, Rule
+
+if TYPE_CHECKING:
+    from ..commands.programs import Registry
+    from ..context import Context
+    from ..document import Document
+
+BUILTIN = ("runbook-lint", "argparse:runbook_lint.cli:build_parser")
+
+
+def registry(ctx: Context) -> Registry:
+    def load() -> Registry:
+        from ..commands.loader import ContractError
+        from ..commands.programs import Program, load_registry
+        from ..errors import UsageError
+
+        config = ctx.config
+        try:
+            reg = load_registry(
+                config.path(config.programs), config.root, config.path(config.contracts)
+            )
+        except ContractError as e:
+            raise UsageError(str(e)) from e
+        if reg.lookup(BUILTIN[0], "") is None:
+            reg.programs = (*reg.programs, Program(BUILTIN[0], BUILTIN[0], introspect=BUILTIN[1]))
+        return reg
+
+    return ctx.memo("commands.registry", load)
+
+
+def issues(doc: Document, ctx: Context) -> list[an.Issue]:
+    def compute() -> list[an.Issue]:
+        from ..commands.introspect import IntrospectionError
+        from ..commands.loader import ContractError
+        from ..errors import UsageError
+
+        reg = registry(ctx)
+        path = doc.path
+        with contextlib.suppress(ValueError):
+            path = ctx.library.absolute(doc.path).relative_to(ctx.library.root).as_posix()
+        try:
+            return an.analyse(doc, reg, path, ctx.config.shellcheck)
+        except (ContractError, IntrospectionError) as e:
+            raise UsageError(str(e)) from e
+
+    return ctx.memo(f"commands.issues:{doc.path}", compute)
+
+
+def _check(kind: str) -> Callable[[Document, Context], Iterator[Hit]]:
+    def check(doc: Document, ctx: Context) -> Iterator[Hit]:
+        for issue in issues(doc, ctx):
+            if issue.kind == kind:
+                yield Hit(issue.line, issue.column, issue.message)
+
+    return check
+
+
+ALL_KINDS = DOC_KINDS - {"template", "drill-template"}
+
+_PROGRAMS = """\
+programs:
+  - invocation: opsctl
+    contract: opsctl.json
+  - invocation: make
+    contract: make.json
+namespaces: [scripts/]
+"""
+_OPSCTL = """\
+{"opencli": "0.1", "info": {"title": "opsctl", "version": "1.0.0"},
+ "x-runbook-lint": {"source": "declared"},
+ "options": [],
+ "commands": [
+  {"name": "status", "options": [
+     {"name": "--json", "arguments": []},
+     {"name": "--table", "arguments": []}],
+   "exclusiveGroups": [{"options": ["--json", "--table"]}]},
+  {"name": "backup", "options": []},
+  {"name": "halt", "constitutional": true, "options": [
+     {"name": "--reason", "required": true,
+      "arguments": [{"name": "REASON", "required": true}]}]},
+  {"name": "restore", "destructive": true, "options": [
+     {"name": "--snapshot", "required": true,
+      "arguments": [{"name": "ID", "required": true}]}]}]}
+"""
+_MAKE = """\
+{"opencli": "0.1", "info": {"title": "make"}, "x-runbook-lint": {"source": "declared"},
+ "commands": [{"name": "dev"}, {"name": "gate"}]}
+"""
+
+
+def _library(markdown: str) -> dict[str, str]:
+    return {
+        "schemas/cli/programs.yaml": _PROGRAMS,
+        "schemas/cli/opsctl.json": _OPSCTL,
+        "schemas/cli/make.json": _MAKE,
+        "runbooks/example.md": markdown,
+    }
+
+
+def _block(command: str) -> str:
+    return f"# Example\n\n```bash\n{command}\n```\n"
+
+
+def _step(label: str, body: str) -> str:
+    return f"# Example\n\n## Procedure\n\n### Step 1: Act\n\n{label}\n\n```bash\n{body}\n```\n"
+
+
+def _rule(
+    id: str,
+    name: str,
+    kind: str,
+    summary: str,
+    rationale: str,
+    bad: str,
+    good: str,
+    files: bool = False,
+    severity: str = "error",
+) -> Rule:
+    return Rule(
+        id=id,
+        name=name,
+        severity="warning" if severity == "warning" else "error",
+        summary=summary,
+        rationale=rationale,
+        bad=bad,
+        good=good,
+        check=_check(kind),
+        kinds=ALL_KINDS,
+        bad_files=_library(bad) if files else {},
+        good_files=_library(good) if files else {},
+    )
+
+
+RULES = (
+    _rule(
+        "RB420",
+        "unparseable-command",
+        an.UNPARSEABLE,
+        "A command snippet is not valid shell.",
+        "Operators paste commands as they are. An unterminated quote or a stray `(` leaves the "
+        "shell waiting for more input in the middle of an incident. Placeholders are written "
+        "`<name>`; everything else must be shell a terminal accepts.",
+        _block('runbook-lint check "runbooks/backup.md'),
+        _block('runbook-lint check "runbooks/backup.md"'),
+    ),
+    _rule(
+        "RB421",
+        "unknown-program",
+        an.UNKNOWN_PROGRAM,
+        "A command runs a program the project does not declare.",
+        "A script under a declared namespace (`scripts/`) that has no contract is either "
+        "misspelt or new: declare it in schemas/cli/programs.yaml so its flags are checked.",
+        _block("scripts/ops-manager-reconcil.sh --pretty"),
+        _block("opsctl status --json"),
+        files=True,
+    ),
+    _rule(
+        "RB422",
+        "unknown-subcommand",
+        ck.UNKNOWN_SUBCOMMAND,
+        "A command names a subcommand its program does not have.",
+        "A subcommand that never existed (or was renamed) fails at the worst moment; the "
+        "contract says what exists.",
+        _block("runbook-lint chek runbooks/"),
+        _block("runbook-lint check runbooks/"),
+    ),
+    _rule(
+        "RB423",
+        "unknown-option",
+        ck.UNKNOWN_OPTION,
+        "A command uses an option its program (or that subcommand) does not accept.",
+        "Renamed flags are the commonest stale-runbook failure. Options of a program are valid "
+        "before its subcommand only, as argparse and click parse them.",
+        _block("runbook-lint check --formt json"),
+        _block("runbook-lint check --format json"),
+    ),
+    _rule(
+        "RB424",
+        "missing-required-option",
+        ck.MISSING_OPTION,
+        "A command leaves out an option its contract requires.",
+        "The program will stop with a usage error; the runbook should show the full command.",
+        _block("opsctl restore"),
+        _block("opsctl backup\nopsctl restore --snapshot <snapshot-id>"),
+        files=True,
+    ),
+    _rule(
+        "RB425",
+        "missing-required-argument",
+        ck.MISSING_ARGUMENT,
+        "A command leaves out a positional argument its contract requires.",
+        "The program will stop with a usage error; use a `<placeholder>` for values the "
+        "operator supplies.",
+        _block("runbook-lint explain"),
+        _block("runbook-lint explain <rule-id>"),
+    ),
+    _rule(
+        "RB426",
+        "invalid-value",
+        ck.INVALID_VALUE,
+        "A command gives an option or argument a value outside its accepted values.",
+        "Choices are closed sets (`--format text|json|sarif|github`); a value outside them "
+        "is a usage error.",
+        _block("runbook-lint check --format xml"),
+        _block("runbook-lint check --format json"),
+    ),
+    _rule(
+        "RB427",
+        "option-value-missing",
+        ck.VALUE_MISSING,
+        "An option that needs a value is given none.",
+        "Without its value the option swallows the next flag or fails; write the value or a "
+        "`<placeholder>`.",
+        _block("runbook-lint check --format"),
+        _block("runbook-lint check --format <format>"),
+    ),
+    _rule(
+        "RB428",
+        "flag-given-value",
+        ck.FLAG_VALUE,
+        "A flag (an option that takes no value) is given one with `=`.",
+        "Flags are on or off; `--json=yes` is a usage error in argparse and click.",
+        _block("opsctl status --json=yes"),
+        _block("opsctl status --json"),
+        files=True,
+    ),
+    _rule(
+        "RB429",
+        "too-many-arguments",
+        ck.TOO_MANY,
+        "A command has more positional arguments than its contract allows.",
+        "An extra word is usually a flag that lost its dashes or a value whose option was dropped.",
+        _block("runbook-lint explain RB101 RB102"),
+        _block("runbook-lint explain RB101"),
+    ),
+    _rule(
+        "RB430",
+        "unknown-make-target",
+        an.UNKNOWN_TARGET,
+        "A `make` command names a target the Makefile (or its declared contract) lacks.",
+        "`make: *** No rule to make target` is a poor start to a recovery.",
+        _block("make gates"),
+        _block("make gate"),
+        files=True,
+    ),
+    _rule(
+        "RB431",
+        "constitutional-command-in-operational-step",
+        an.CONSTITUTIONAL,
+        "A command the contract marks constitutional sits in a 🔵 OPERATIONAL step.",
+        "FR147: operational procedures must not bypass constitutional constraints. A command "
+        "that exercises a constitutional power belongs in a 🔴 CONSTITUTIONAL step that cites "
+        "its governance requirement.",
+        _step("🔵 **OPERATIONAL**", 'opsctl halt --reason "$REASON"'),
+        _step("🔴 **CONSTITUTIONAL** (FR21)", 'opsctl halt --reason "$REASON"'),
+        files=True,
+    ),
+    _rule(
+        "RB432",
+        "destructive-command-without-safeguard",
+        an.DESTRUCTIVE,
+        "A destructive command has no verification or backup before it.",
+        "Commands that delete or overwrite state (the contract marks them destructive) need a "
+        "way back: a backup, snapshot or verification step earlier in the runbook.",
+        _block("opsctl restore --snapshot <snapshot-id>"),
+        _block("opsctl backup\nopsctl restore --snapshot <snapshot-id>"),
+        files=True,
+    ),
+    _rule(
+        "RB433",
+        "exclusive-options",
+        ck.EXCLUSIVE,
+        "A command combines options its contract declares mutually exclusive.",
+        "argparse rejects `--json --table` when the two are in one exclusive group.",
+        _block("opsctl status --json --table"),
+        _block("opsctl status --json"),
+        files=True,
+    ),
+    _rule(
+        "RB434",
+        "missing-subcommand",
+        ck.MISSING_SUBCOMMAND,
+        "A command stops at a program or group that needs a subcommand.",
+        "The program prints its usage and exits non-zero instead of doing anything.",
+        _block("runbook-lint"),
+        _block("runbook-lint check"),
+    ),
+    _rule(
+        "RB435",
+        "shellcheck",
+        an.SHELLCHECK,
+        "ShellCheck reports a problem in a command snippet (off unless `shellcheck = true`).",
+        "ShellCheck finds quoting and expansion mistakes that contracts cannot see. The pass is "
+        "optional because it runs an external binary per snippet.",
+        _block("rm -rf $RUN_ROOT/tmp"),
+        _block('rm -rf "${RUN_ROOT:?}/tmp"'),
+        severity="warning",
+    ),
+)
