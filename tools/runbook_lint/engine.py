@@ -11,6 +11,7 @@ from pathlib import Path
 from .config import Config
 from .context import Context
 from .document import Document
+from .errors import UsageError
 from .library import Library
 from .rule import Finding, Hit, Rule
 from .suppressions import Suppression
@@ -79,6 +80,8 @@ def check_document(doc: Document, ctx: Context, rules: Sequence[Rule]) -> list[F
             continue
         try:
             findings.extend(_findings(rule, rule.check(doc, ctx), doc.path))
+        except UsageError:  # a broken configuration (e.g. an invalid CLI contract): exit 2
+            raise
         except RecursionError as exc:
             findings.append(_internal(rule, doc.path, exc))
         except Exception as exc:  # a rule bug must not stop the run

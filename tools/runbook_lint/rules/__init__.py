@@ -14,6 +14,8 @@ MODULES = (
     "rb2_labels",
     "rb3_links",
     "rb4_text",
+    "rb4_commands",
+    "rb5_artifacts",
 )
 
 
