@@ -1,0 +1,425 @@
+"""RB5xx: sample artifacts match their schemas, and runbooks only check fields that exist."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..artifacts.positions import ParsedJson, format_path, parse
+from ..artifacts.references import field_refs
+from ..artifacts.schemas import local_refs, remote_reason
+from ..artifacts.store import Artifacts, artifacts
+from ..rule import Hit, Rule
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..document import Document
+    from ..library import Library
+
+_SCHEMA = (
+    '{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", '
+    '"additionalProperties": false, "required": ["status"], "properties": {"status": '
+    '{"description": "Heartbeat state.", "enum": ["HEALTHY", "STALE"]}}}\n'
+)
+_CATALOG = (
+    'version: 1\nsystems:\n  dkt:\n    root: ""\nartifacts:\n'
+    "  - path: state/heartbeat_status.json\n    system: dkt\n"
+)
+_FILES = {
+    "schemas/artifacts.yaml": _CATALOG,
+    "schemas/artifacts/dkt/state/heartbeat_status.schema.json": _SCHEMA,
+}
+_SAMPLE = "runbooks/samples/dkt/stale/state/heartbeat_status.json"
+
+
+def _samples(library: Library, ctx: Context) -> Iterator[tuple[str, Path, str, str]]:
+    """(display path, absolute path, system, path below the scenario) of each checked sample."""
+    root = ctx.config.path(ctx.config.samples)
+    for display in library.other_files:
+        path = library.absolute(display)
+        if not path.name.endswith((".json", ".jsonl")) or root not in path.parents:
+            continue
+        parts = path.relative_to(root).parts
+        system = parts[0] if len(parts) > 1 else ""
+        yield display, path, system, "/".join(parts[2:])
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None  # RB0xx reports unreadable and non-UTF-8 files
+
+
+def _documents(text: str, jsonl: bool) -> Iterator[tuple[int, ParsedJson | json.JSONDecodeError]]:
+    if not jsonl:
+        try:
+            yield 1, parse(text)
+        except json.JSONDecodeError as exc:
+            yield 1, exc
+        return
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            yield (
+                number,
+                json.JSONDecodeError("empty line; every JSONL line is one JSON value", line, 0),
+            )
+            continue
+        try:
+            yield number, parse(line, line_offset=number - 1)
+        except json.JSONDecodeError as exc:
+            yield number, exc
+
+
+def _decode_hit(exc: json.JSONDecodeError, path: str, number: int, jsonl: bool) -> Hit:
+    line = number if jsonl else exc.lineno
+    column = exc.colno if exc.doc else 1
+    where = f"line {number} is not JSON" if jsonl else "not valid JSON"
+    return Hit(line, column, f"{where}: {exc.msg}", path=path)
+
+
+def check_not_json(library: Library, ctx: Context) -> Iterator[Hit]:
+    for display, path, _, _ in _samples(library, ctx):
+        text = _read(path)
+        if text is None:
+            continue
+        jsonl = path.name.endswith(".jsonl")
+        for number, doc in _documents(text, jsonl):
+            if isinstance(doc, json.JSONDecodeError):
+                yield _decode_hit(doc, display, number, jsonl)
+
+
+def _error_position(doc: ParsedJson, error: Any) -> tuple[int, int, tuple[Any, ...]]:
+    path = tuple(error.absolute_path)
+    if error.validator in ("additionalProperties", "unevaluatedProperties") and isinstance(
+        error.instance, dict
+    ):
+        for key in error.instance:
+            if repr(key) in error.message:
+                pos = doc.key_position((*path, key))
+                return pos.line, pos.column, (*path, key)
+    pos = doc.value_position(path)
+    return pos.line, pos.column, path
+
+
+def check_schema_violation(library: Library, ctx: Context) -> Iterator[Hit]:
+    state = artifacts(ctx)
+    if state.catalog is None:
+        return
+    validators: dict[str, Any] = {}
+    for display, path, system, relative in _samples(library, ctx):
+        artifact = state.catalog.for_sample(system, relative)
+        schema = state.schema_for(artifact) if artifact else None
+        if schema is None or schema.contents is None or not _valid_schema(state, schema.display):
+            continue
+        text = _read(path)
+        if text is None:
+            continue
+        if schema.display not in validators:
+            validators[schema.display] = _validator(state, schema.contents)
+        validator = validators[schema.display]
+        for _, doc in _documents(text, path.name.endswith(".jsonl")):
+            if isinstance(doc, json.JSONDecodeError):
+                continue
+            errors = sorted(
+                validator.iter_errors(doc.value), key=lambda e: list(map(str, e.absolute_path))
+            )
+            for error in errors:
+                line, column, where = _error_position(doc, error)
+                yield Hit(
+                    line,
+                    column,
+                    f"{format_path(where)}: {error.message} (schema {schema.display})",
+                    path=display,
+                )
+
+
+def _validator(state: Artifacts, schema: Any) -> Any:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(
+        schema,
+        registry=state.schemas.registry(),
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
+    )
+
+
+def _valid_schema(state: Artifacts, display: str) -> bool:
+    return not any(True for _ in _schema_problems(state, display))
+
+
+def check_without_schema(library: Library, ctx: Context) -> Iterator[Hit]:
+    state = artifacts(ctx)
+    if state.catalog is None:
+        return
+    for display, _, system, relative in _samples(library, ctx):
+        artifact = state.catalog.for_sample(system, relative)
+        if artifact is None:
+            yield Hit(
+                1,
+                1,
+                f"sample matches no artifact of system '{system}' in "
+                f"{state.catalog_path}; place it at runbooks/samples/<system>/<scenario>/"
+                "<path below the system root> or add the artifact to the catalog",
+                path=display,
+            )
+        elif artifact.schema is None:
+            yield Hit(
+                1,
+                1,
+                f"artifact '{artifact.path}' has no schema, so its sample cannot be checked",
+                path=display,
+            )
+        elif state.schema_for(artifact) is None:
+            yield Hit(
+                1,
+                1,
+                f"schema {artifact.schema} for artifact '{artifact.path}' does "
+                f"not exist under {state.schemas_dir.name}/",
+                path=display,
+            )
+
+
+def _schema_problems(state: Artifacts, display: str) -> Iterator[tuple[tuple[int, int], str]]:
+    file = state.schemas.get(display)
+    if file is None:
+        return
+    if file.error is not None:
+        exc = file.error
+        yield (exc.lineno, exc.colno) if exc.doc else (1, 1), f"not valid JSON: {exc.msg}"
+        return
+    assert file.parsed is not None
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
+    try:
+        Draft202012Validator.check_schema(file.contents)
+    except SchemaError as exc:
+        pos = file.parsed.value_position(tuple(exc.absolute_path))
+        yield (
+            (pos.line, pos.column),
+            f"not a valid draft 2020-12 schema at {format_path(tuple(exc.absolute_path))}: "
+            f"{exc.message}",
+        )
+    for where, ref in local_refs(file.contents):
+        if (
+            remote_reason(ref) is None
+            and state.schemas.resolve(
+                ref, _base_at(state, file.contents, where, state.schemas.base(file))
+            )
+            is None
+        ):
+            pos = file.parsed.value_position(where)
+            yield (pos.line, pos.column), f"$ref '{ref}' does not resolve to a local schema"
+
+
+def _base_at(state: Artifacts, root: Any, where: tuple[Any, ...], base: str) -> str:
+    from urllib.parse import urljoin
+
+    node = root
+    for part in where[:-1]:
+        if isinstance(node, dict) and isinstance(node.get("$id"), str) and node is not root:
+            base = urljoin(base, node["$id"])
+        node = node[part]
+    return base
+
+
+def _schema_files(library: Library, state: Artifacts) -> Iterator[str]:
+    for display in library.other_files:
+        if display in state.schemas.files:
+            yield display
+
+
+def check_invalid_schema(library: Library, ctx: Context) -> Iterator[Hit]:
+    state = artifacts(ctx)
+    for display in _schema_files(library, state):
+        for (line, column), message in _schema_problems(state, display):
+            yield Hit(line, column, message, path=display)
+    catalog_in_scope = state.catalog_path in library.other_files
+    if not catalog_in_scope:
+        return
+    if state.catalog_error is not None:
+        yield Hit(state.catalog_error.line, 1, str(state.catalog_error), path=state.catalog_path)
+        return
+    if state.catalog is None:
+        return
+    text = _read(library.absolute(state.catalog_path)) or ""
+    lines = text.split("\n")
+    for artifact in state.catalog.artifacts:
+        if artifact.schema is not None and state.schema_for(artifact) is None:
+            line = next(
+                (
+                    n
+                    for n, t in enumerate(lines, 1)
+                    if re.search(rf"\bpath:\s*['\"]?{re.escape(artifact.path)}", t)
+                ),
+                1,
+            )
+            yield Hit(
+                line,
+                1,
+                f"artifact '{artifact.path}' has no schema: expected "
+                f"{state.schemas_dir.name}/{artifact.schema}",
+                path=state.catalog_path,
+            )
+
+
+def check_remote_ref(library: Library, ctx: Context) -> Iterator[Hit]:
+    state = artifacts(ctx)
+    for display in _schema_files(library, state):
+        file = state.schemas.files[display]
+        if file.parsed is None:
+            continue
+        for where, ref in local_refs(file.contents):
+            reason = remote_reason(ref)
+            if reason is not None:
+                pos = file.parsed.value_position(where)
+                yield Hit(
+                    pos.line,
+                    pos.column,
+                    f"$ref '{ref}' {reason}; schemas are resolved from local files only, "
+                    "never fetched: vendor the schema under schemas/ and use a relative "
+                    "reference",
+                    path=display,
+                )
+
+
+def check_unknown_field(doc: Document, ctx: Context) -> Iterator[Hit]:
+    state = artifacts(ctx)
+    if state.catalog is None:
+        return
+    for ref in field_refs(doc, state.catalog):
+        if not ref.artifacts:
+            if ref.via == "explicit":
+                yield Hit(
+                    ref.line,
+                    ref.column,
+                    f"'{ref.text.split('#')[0]}' is not an artifact in {state.catalog_path}",
+                )
+            continue
+        message = state.unresolved(ref)
+        if message:
+            yield Hit(ref.line, ref.column, message)
+
+
+_CHECK_BAD = """\
+- [ ] Validate the takeover in `state/heartbeat_status.json`:
+  - `state == STALE`
+"""
+
+RULES = (
+    Rule(
+        id="RB501",
+        name="sample-schema-violation",
+        severity="error",
+        summary="a sample artifact does not validate against its JSON Schema",
+        rationale=(
+            "Samples show operators what a healthy or failing report looks like and feed the "
+            "site's field tables. A sample that no longer matches its schema teaches the wrong "
+            "shape. The finding points at the offending value inside the JSON or JSONL file "
+            "and names its JSON path."
+        ),
+        bad=f'{_SAMPLE}: {{"status": "stale"}}',
+        good=f'{_SAMPLE}: {{"status": "STALE"}}',
+        check_library=check_schema_violation,
+        bad_files={**_FILES, _SAMPLE: '{"status": "stale"}\n'},
+        good_files={**_FILES, _SAMPLE: '{"status": "STALE"}\n'},
+    ),
+    Rule(
+        id="RB502",
+        name="sample-not-json",
+        severity="error",
+        summary="a sample JSON file, or a line of a JSONL sample, is not valid JSON",
+        rationale=(
+            "Operators paste samples into jq and tools parse them line by line; one broken "
+            "line makes the whole sample useless and hides every schema check behind it."
+        ),
+        bad='runbooks/samples/dkt/stale/state/events.jsonl line 2: {"seq": 2,',
+        good='runbooks/samples/dkt/stale/state/events.jsonl line 2: {"seq": 2}',
+        check_library=check_not_json,
+        bad_files={"runbooks/samples/dkt/stale/state/events.jsonl": '{"seq": 1}\n{"seq": 2,\n'},
+        good_files={"runbooks/samples/dkt/stale/state/events.jsonl": '{"seq": 1}\n{"seq": 2}\n'},
+    ),
+    Rule(
+        id="RB503",
+        name="sample-without-schema",
+        severity="error",
+        summary="a sample matches no artifact in the catalog, or its artifact has no schema",
+        rationale=(
+            "A sample that nothing validates drifts silently. Samples live at "
+            "runbooks/samples/<system>/<scenario>/<path below the system root> so the catalog "
+            "(schemas/artifacts.yaml) maps them to a schema by convention."
+        ),
+        bad="runbooks/samples/dkt/stale/state/heartbeat.json (no such artifact)",
+        good=f"{_SAMPLE} (artifact state/heartbeat_status.json)",
+        check_library=check_without_schema,
+        bad_files={**_FILES, "runbooks/samples/dkt/stale/state/heartbeat.json": "{}\n"},
+        good_files={**_FILES, _SAMPLE: '{"status": "STALE"}\n'},
+    ),
+    Rule(
+        id="RB504",
+        name="invalid-schema",
+        severity="error",
+        summary="a schema file is not valid JSON, not a valid draft 2020-12 schema, has a "
+        "$ref that does not resolve, or a catalog entry has no schema file",
+        rationale=(
+            "An invalid schema validates nothing: every sample and field reference checked "
+            "against it passes or fails for the wrong reason."
+        ),
+        bad='schemas/artifacts/x.schema.json: {"type": "objet"}',
+        good='schemas/artifacts/x.schema.json: {"type": "object"}',
+        check_library=check_invalid_schema,
+        bad_files={"schemas/artifacts/x.schema.json": '{"type": "objet"}\n'},
+        good_files={"schemas/artifacts/x.schema.json": '{"type": "object"}\n'},
+        runnable_examples=False,
+    ),
+    Rule(
+        id="RB505",
+        name="remote-schema-ref",
+        severity="error",
+        summary="a schema $ref points outside the local schema files",
+        rationale=(
+            "The linter runs in pre-commit and on laptops with no network during incidents; "
+            "a remote $ref would either be fetched (a request leaving the machine) or fail. "
+            "References are resolved from files under schemas/ only."
+        ),
+        bad='{"$ref": "https://example.com/common.schema.json#/$defs/timestamp"}',
+        good='{"$ref": "../common.schema.json#/$defs/timestamp"}',
+        check_library=check_remote_ref,
+        bad_files={
+            "schemas/artifacts/x.schema.json": '{"$ref": "https://example.com/common.schema.json"}\n'
+        },
+        good_files={
+            "schemas/artifacts/x.schema.json": '{"$ref": "common.schema.json"}\n',
+            "schemas/artifacts/common.schema.json": '{"type": "object"}\n',
+        },
+        runnable_examples=False,
+    ),
+    Rule(
+        id="RB506",
+        name="unknown-artifact-field",
+        severity="error",
+        summary="a runbook tells the operator to check a field the artifact's schema does "
+        "not define",
+        rationale=(
+            "When a report format changes and the runbook does not, the operator checks a "
+            "field that no longer exists in the middle of an incident. Field paths in jq "
+            "filters on a named artifact, in list items under a line naming the artifact, and "
+            "in the explicit `file#field.path` form are resolved against the schema."
+        ),
+        bad=_CHECK_BAD,
+        good=_CHECK_BAD.replace("`state == STALE`", "`status == STALE`"),
+        check=check_unknown_field,
+        bad_files={**_FILES, "runbooks/example.md": _CHECK_BAD},
+        good_files={
+            **_FILES,
+            "runbooks/example.md": _CHECK_BAD.replace("`state == STALE`", "`status == STALE`"),
+        },
+    ),
+)
