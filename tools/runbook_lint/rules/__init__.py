@@ -16,6 +16,7 @@ MODULES = (
     "rb4_text",
     "rb4_commands",
     "rb5_artifacts",
+    "rb6_drills",
 )
 
 

@@ -1,0 +1,292 @@
+"""RB6xx: drill checklists rehearse a real runbook, collect known evidence, assert real fields.
+
+A drill (runbooks/drills/*.md) declares the runbook it rehearses on a `Runbook:` line (a
+relative link or the path in inline code, or a `runbook:` key in front matter), lists its
+expected evidence files in inline code under a section whose title contains "Evidence", states
+pass/fail assertions on artifact fields in the notations of docs/dev/conventions.md, and has a
+reset (or rollback) section and a sign-off section.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ..artifacts.references import field_refs
+from ..artifacts.store import artifacts
+from ..rule import Hit, Rule
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..document import Document
+
+_DECLARATION = re.compile(
+    r"^\s*(?:[-*]\s+)?(?:\*\*)?Runbook(?:\*\*)?\s*:(?:\*\*)?\s*(?P<rest>.*)$", re.IGNORECASE
+)
+_LINK = re.compile(r"\]\((?P<target>[^)#\s]+)(?:#[^)]*)?\)|`(?P<code>[^`]+\.md)`")
+_SIGN_OFF = re.compile(r"\bsign[- ]?off\b|\bsignoff\b", re.IGNORECASE)
+_RESET = re.compile(r"\b(reset|roll ?back|restore|clean ?up|tear ?down)\b", re.IGNORECASE)
+_PATHLIKE = re.compile(r"^[\w.$<>{}/-]+\.(?:jsonl?|md|txt|log)$")
+
+_DRILL = """\
+# Stale Heartbeat Drill
+
+Runbook: [Operator Recovery](../operator-recovery.md)
+
+## Expected Evidence
+
+- `state/heartbeat_status.json`
+
+## Pass/Fail Assertions
+
+- [ ] `state/heartbeat_status.json#status` is `STALE`
+
+## Reset
+
+- [ ] Restore the saved state folder
+
+## Sign-off
+
+| Role | Name | Date |
+| --- | --- | --- |
+| Drill lead | | |
+"""
+_CATALOG = (
+    'version: 1\nsystems:\n  dkt:\n    root: ""\nartifacts:\n'
+    "  - path: state/heartbeat_status.json\n    system: dkt\n"
+)
+_SCHEMA = (
+    '{"type": "object", "properties": {"status": {"description": "Heartbeat state.", '
+    '"enum": ["HEALTHY", "STALE"]}}}\n'
+)
+_FILES = {
+    "schemas/artifacts.yaml": _CATALOG,
+    "schemas/artifacts/dkt/state/heartbeat_status.schema.json": _SCHEMA,
+    "runbooks/operator-recovery.md": "# Operator Recovery\n",
+}
+_DRILL_PATH = "runbooks/drills/stale-heartbeat.md"
+
+
+def _declaration(doc: Document) -> tuple[int, int, str | None] | None:
+    """(line, column, target) of the `Runbook:` declaration; target None when it names none."""
+    front = doc.front_matter
+    if front is not None:
+        text, first = front
+        for offset, raw in enumerate(text.split("\n")):
+            m = re.match(r"^runbook\s*:\s*['\"]?([^'\"\s]+)", raw)
+            if m:
+                return first + offset, m.start(1) + 1, m.group(1)
+    in_code = {line for block in doc.code_blocks for line in range(block.line, block.end_line + 1)}
+    for number, raw in enumerate(doc.lines, 1):
+        if number in in_code:
+            continue
+        m = _DECLARATION.match(raw)
+        if m is None:
+            continue
+        link = _LINK.search(m.group("rest"))
+        if link is None:
+            return number, m.start("rest") + 1, None
+        target = link.group("target") or link.group("code")
+        start = link.start("target") if link.group("target") else link.start("code")
+        return number, m.start("rest") + start + 1, target
+    return None
+
+
+def check_runbook(doc: Document, ctx: Context) -> Iterator[Hit]:
+    found = _declaration(doc)
+    title = doc.title
+    if found is None:
+        yield Hit(
+            title.line if title else 1,
+            title.column if title else 1,
+            "drill does not name the runbook it rehearses: add a line "
+            "'Runbook: [Title](../runbook.md)'",
+        )
+        return
+    line, column, target = found
+    if target is None:
+        yield Hit(line, column, "the 'Runbook:' line names no runbook: link the runbook file")
+        return
+    if re.match(r"^[a-z][a-z0-9+.-]*:", target):
+        yield Hit(line, column, f"'{target}' is not a runbook of this library")
+        return
+    here = ctx.library.absolute(doc.path).parent
+    candidates = [(here / target).resolve(), (ctx.library.runbooks_dir / target).resolve()]
+    if not any(c.is_file() for c in candidates):
+        yield Hit(line, column, f"rehearsed runbook '{target}' does not exist")
+    elif not any(c.is_file() and ctx.library.runbooks_dir in c.parents for c in candidates):
+        folder = ctx.library.display(ctx.library.runbooks_dir)
+        yield Hit(line, column, f"'{target}' is not under {folder}/")
+
+
+def _evidence_codes(doc: Document) -> Iterator[tuple[str, int, int]]:
+    for section in doc.sections:
+        if "evidence" not in section.title.lower():
+            continue
+        for code in doc.inline_codes:
+            if section.start_line < code.line <= section.end_line:
+                text = code.text.strip()
+                if _PATHLIKE.match(text) and not text.startswith(("http:", "https:")):
+                    yield text, code.line, code.column
+
+
+def check_evidence(doc: Document, ctx: Context) -> Iterator[Hit]:
+    state = artifacts(ctx)
+    if state.catalog is None:
+        return
+    for text, line, column in _evidence_codes(doc):
+        if not state.catalog.named(text):
+            yield Hit(
+                line,
+                column,
+                f"evidence file '{text}' is not a known artifact: add it to "
+                f"{state.catalog_path} (with 'schema: null' if it has no schema)",
+            )
+
+
+def check_assertions(doc: Document, ctx: Context) -> Iterator[Hit]:
+    state = artifacts(ctx)
+    if state.catalog is None:
+        return
+    for ref in field_refs(doc, state.catalog):
+        if not ref.artifacts:
+            if ref.via == "explicit":
+                yield Hit(
+                    ref.line,
+                    ref.column,
+                    f"'{ref.text.split('#')[0]}' is not an artifact in {state.catalog_path}",
+                )
+            continue
+        message = state.unresolved(ref)
+        if message:
+            yield Hit(ref.line, ref.column, f"assertion on a field that does not exist: {message}")
+
+
+def _has_heading(doc: Document, pattern: re.Pattern[str]) -> bool:
+    return any(pattern.search(h.text) for h in doc.headings if h.level > 1)
+
+
+def check_sign_off(doc: Document, ctx: Context) -> Iterator[Hit]:
+    if not _has_heading(doc, _SIGN_OFF):
+        yield Hit(
+            doc.title.line if doc.title else 1,
+            1,
+            "drill has no sign-off section: add '## Sign-off' with who ran and who "
+            "accepted the drill",
+        )
+
+
+def check_reset(doc: Document, ctx: Context) -> Iterator[Hit]:
+    if not _has_heading(doc, _RESET):
+        yield Hit(
+            doc.title.line if doc.title else 1,
+            1,
+            "drill has no reset or rollback step: add a section that puts the injected "
+            "fault back and restores the environment",
+        )
+
+
+def _without(heading: str) -> str:
+    out, skip = [], False
+    for line in _DRILL.split("\n"):
+        if line.startswith("## "):
+            skip = line == heading
+        if not skip:
+            out.append(line)
+    return "\n".join(out)
+
+
+_DRILLS = frozenset({"drill"})
+
+RULES = (
+    Rule(
+        id="RB601",
+        name="drill-unknown-runbook",
+        severity="error",
+        summary="a drill does not name the runbook it rehearses, or names one that does not exist",
+        rationale=(
+            "A drill rehearses a runbook; when the runbook is renamed or removed, the drill "
+            "rehearses nothing and its sign-off proves nothing."
+        ),
+        bad=_DRILL.replace("../operator-recovery.md", "../operator-recovry.md"),
+        good=_DRILL,
+        check=check_runbook,
+        kinds=_DRILLS,
+        example_path=_DRILL_PATH,
+        bad_files={
+            **_FILES,
+            _DRILL_PATH: _DRILL.replace("../operator-recovery.md", "../operator-recovry.md"),
+        },
+        good_files={**_FILES, _DRILL_PATH: _DRILL},
+    ),
+    Rule(
+        id="RB602",
+        name="drill-unknown-evidence",
+        severity="error",
+        summary="a drill expects an evidence file that is not a known artifact",
+        rationale=(
+            "Expected evidence must be files the system really writes; the catalog "
+            "(schemas/artifacts.yaml) is the list of them."
+        ),
+        bad=_DRILL.replace("- `state/heartbeat_status.json`\n", "- `state/heartbeat.json`\n"),
+        good=_DRILL,
+        check=check_evidence,
+        kinds=_DRILLS,
+        example_path=_DRILL_PATH,
+        bad_files={
+            **_FILES,
+            _DRILL_PATH: _DRILL.replace(
+                "- `state/heartbeat_status.json`\n", "- `state/heartbeat.json`\n"
+            ),
+        },
+        good_files={**_FILES, _DRILL_PATH: _DRILL},
+    ),
+    Rule(
+        id="RB603",
+        name="drill-unknown-assertion-field",
+        severity="error",
+        summary="a drill asserts on an artifact field the artifact's schema does not define",
+        rationale=(
+            "A pass/fail assertion on a field that does not exist can never pass, or passes "
+            "because the check silently returns null."
+        ),
+        bad=_DRILL.replace("#status", "#state"),
+        good=_DRILL,
+        check=check_assertions,
+        kinds=_DRILLS,
+        example_path=_DRILL_PATH,
+        bad_files={**_FILES, _DRILL_PATH: _DRILL.replace("#status", "#state")},
+        good_files={**_FILES, _DRILL_PATH: _DRILL},
+    ),
+    Rule(
+        id="RB604",
+        name="drill-missing-sign-off",
+        severity="error",
+        summary="a drill has no sign-off section",
+        rationale=(
+            "A drill counts as evidence of readiness only when someone signs that it ran and "
+            "that the assertions held."
+        ),
+        bad=_without("## Sign-off"),
+        good=_DRILL,
+        check=check_sign_off,
+        kinds=_DRILLS,
+        example_path=_DRILL_PATH,
+    ),
+    Rule(
+        id="RB605",
+        name="drill-missing-reset",
+        severity="error",
+        summary="a drill has no reset or rollback step",
+        rationale=(
+            "A drill injects a fault; without a step that removes it, the next person finds a "
+            "broken environment and a real incident starts from a rehearsal."
+        ),
+        bad=_without("## Reset"),
+        good=_DRILL,
+        check=check_reset,
+        kinds=_DRILLS,
+        example_path=_DRILL_PATH,
+    ),
+)
