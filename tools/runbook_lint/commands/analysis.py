@@ -39,7 +39,7 @@ INCOMPLETE_OK = frozenset(
     {ck.MISSING_OPTION, ck.MISSING_ARGUMENT, ck.MISSING_SUBCOMMAND, ck.VALUE_MISSING}
 )
 SAFEGUARD = re.compile(
-    r"back-?up|snapshot|checkpoint|verif|pre-?check|pre-?flight|dry-?run|export|dump",
+    r"back[\s-]?up|snapshot|checkpoint|verif|pre-?check|pre-?flight|dry-?run|export|dump",
     re.IGNORECASE,
 )
 

@@ -110,12 +110,12 @@ class _Walker:
             name, value = text.split("=", 1)
             if name in scope and "=" in word.static_prefix:
                 return _Opt(scope[name], name, value)
-        if word.dynamic and len(word.static_prefix) <= 2:
-            return _Opt(None, text, None, silent=True)
-        if text[1] != "-":  # -cVALUE or a cluster of short flags
+        if text[1] != "-" and len(word.static_prefix) >= 2:  # -cVALUE or a cluster of flags
             short = text[:2]
             if short in scope:
                 return _Opt(scope[short], short, text[2:])
+        if word.dynamic and len(word.static_prefix) <= 2:
+            return _Opt(None, text, None, silent=True)
         if NEGATIVE_NUMBER.match(text) or " " in text:
             return None
         name = text.split("=", 1)[0]

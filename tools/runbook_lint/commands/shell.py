@@ -209,6 +209,9 @@ def parse(snippet: Snippet) -> ParsedSnippet:
     if root.has_error:
         bad = _first_error(root)
         offset = offsets(bad.start_byte) if bad is not None else 0
+        text = snippet.text
+        while offset < len(text) - 1 and text[offset] in " \t":
+            offset += 1  # an ERROR node may start at the blank before the bad token
         message = _error_message(bad) if bad is not None else "cannot parse"
         return ParsedSnippet((), ParseError(offset, message))
     builder = _WordBuilder(snippet, offsets)

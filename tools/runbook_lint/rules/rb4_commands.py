@@ -130,7 +130,13 @@ def _rule(
     good: str,
     files: bool = False,
     severity: str = "error",
+    config: str = "",
 ) -> Rule:
+    bad_files = _library(bad) if files else {}
+    good_files = _library(good) if files else {}
+    if config:  # examples that need a setting run in a library that has it
+        bad_files = {"runbook-lint.toml": config, "runbooks/example.md": bad, **bad_files}
+        good_files = {"runbook-lint.toml": config, "runbooks/example.md": good, **good_files}
     return Rule(
         id=id,
         name=name,
@@ -141,8 +147,8 @@ def _rule(
         good=good,
         check=_check(kind),
         kinds=ALL_KINDS,
-        bad_files=_library(bad) if files else {},
-        good_files=_library(good) if files else {},
+        bad_files=bad_files,
+        good_files=good_files,
     )
 
 
@@ -310,5 +316,6 @@ RULES = (
         _block("rm -rf $RUN_ROOT/tmp"),
         _block('rm -rf "${RUN_ROOT:?}/tmp"'),
         severity="warning",
+        config="shellcheck = true\n",
     ),
 )
