@@ -269,7 +269,9 @@ class Document:
     def parse(cls, path: str, text: str, kind: str = "runbook") -> Document:
         from .markdown import parse_tokens
 
-        normalised = text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
+        if text.startswith("\ufeff"):
+            text = text[1:]
+        normalised = text.replace("\r\n", "\n").replace("\r", "\n")
         return cls(path=path, text=normalised, kind=kind, tokens=parse_tokens(normalised))
 
     # -- lines -------------------------------------------------------------------------------
@@ -388,9 +390,7 @@ class Document:
     @cached_property
     def sections(self) -> tuple[Section, ...]:
         """The level-2 sections (the template's sections)."""
-        return tuple(
-            Section(h, h.line, self.section_end(h)) for h in self.headings if h.level == 2
-        )
+        return tuple(Section(h, h.line, self.section_end(h)) for h in self.headings if h.level == 2)
 
     def section(self, title: str) -> Section | None:
         wanted = normalise_title(title)
@@ -412,10 +412,14 @@ class Document:
         found: dict[str, MetaField] = {}
         matter = self.front_matter
         if matter is not None:
-            from .markdown import load_front_matter
+            from .markdown import FrontMatterError, load_front_matter
 
             raw, first = matter
-            for key, value in load_front_matter(raw).items():
+            try:
+                loaded = load_front_matter(raw)
+            except FrontMatterError:
+                loaded = {}  # reported by front_matter_error
+            for key, value in loaded.items():
                 line = first
                 for offset, text in enumerate(raw.split("\n")):
                     if text.split(":", 1)[0].strip().strip("'\"").lower() == key.lower():
@@ -444,6 +448,20 @@ class Document:
         return found
 
     @cached_property
+    def front_matter_error(self) -> tuple[int, str] | None:
+        """(line, message) when the YAML front matter cannot be loaded safely."""
+        matter = self.front_matter
+        if matter is None:
+            return None
+        from .markdown import FrontMatterError, load_front_matter
+
+        try:
+            load_front_matter(matter[0])
+        except FrontMatterError as exc:
+            return matter[1] - 1, str(exc)
+        return None
+
+    @cached_property
     def steps(self) -> tuple[Step, ...]:
         return self.steps_in(None)
 
@@ -467,9 +485,7 @@ class Document:
             start, end = heading.line, self.section_end(heading)
             label = self._step_label(heading, end)
             checklist = tuple(
-                item
-                for item in self.list_items
-                if item.checkbox and start < item.line <= end
+                item for item in self.list_items if item.checkbox and start < item.line <= end
             )
             steps.append(
                 Step(
@@ -516,9 +532,7 @@ class Document:
     def _verification(self, start: int, end: int) -> Verification | None:
         for heading in self.headings:
             if start < heading.line <= end and normalise_title(heading.text) == "verification":
-                items = tuple(
-                    i.text for i in self.list_items if heading.line < i.line <= end
-                )
+                items = tuple(i.text for i in self.list_items if heading.line < i.line <= end)
                 return Verification(heading.line, heading.column, end, items)
         for para in self.paragraphs:
             if not (start < para.line <= end):
@@ -681,9 +695,7 @@ class _Extractor:
 
     # -- pieces ------------------------------------------------------------------------------
 
-    def _add_item(
-        self, text: str, pending: tuple[int, int, int], depth: int, tok: Token
-    ) -> int:
+    def _add_item(self, text: str, pending: tuple[int, int, int], depth: int, tok: Token) -> int:
         line, end, parent = pending
         match = _CHECKBOX_RE.match(text)
         checkbox: Literal["", "open", "done"] = ""
@@ -778,9 +790,7 @@ class _Extractor:
                 if offset < 0:
                     offset = cursor
                 line, column = self.doc._offset_position(first, content, offset, cols)
-                self.links.append(
-                    Link(href, label, line, column, image=child.type == "image")
-                )
+                self.links.append(Link(href, label, line, column, image=child.type == "image"))
             elif child.type == "html_inline":
                 offset = content.find(child.content, cursor)
                 if offset < 0:
@@ -849,7 +859,9 @@ class _Extractor:
         )
 
     def _html(self, content: str, line: int, *, block: bool, column: int | None = None) -> None:
-        base_col = column if column is not None else self.doc._content_column(line, content.split("\n")[0])
+        base_col = (
+            column if column is not None else self.doc._content_column(line, content.split("\n")[0])
+        )
         for match in _COMMENT_RE.finditer(content):
             before = content[: match.start()]
             row = before.count("\n")
@@ -864,8 +876,9 @@ class _Extractor:
                 row = before.count("\n")
                 col = (base_col if row == 0 else 1) + match.start() - (before.rfind("\n") + 1)
                 self.links.append(
-                    Link(target, "", line + row, col, image=match.group(1).lower() == "src",
-                         raw=True)
+                    Link(
+                        target, "", line + row, col, image=match.group(1).lower() == "src", raw=True
+                    )
                 )
 
     def _cell(self, inline: Token) -> Cell:
@@ -878,9 +891,45 @@ class _Extractor:
         text = plain_text(inline.children or []).strip()
         return Cell(text, line, column, tuple(self.links[before_links:]))
 
+    def _cell_columns(self, line: int) -> list[int]:
+        """Columns where each cell's text starts on a table row (or its pipe + 2 if empty)."""
+        raw = self.doc.line_text(line)
+        starts: list[int] = []
+        index, ticks = 0, 0
+        text = raw.rstrip()
+        body_start = len(text) - len(text.lstrip(" >\t"))
+        if text[body_start : body_start + 1] != "|":
+            starts.append(body_start)
+        while index < len(text):
+            char = text[index]
+            if char == "\\":
+                index += 2
+                continue
+            if char == "`":
+                ticks ^= 1
+            elif char == "|" and not ticks:
+                starts.append(index + 1)
+            index += 1
+        columns = []
+        for start in starts:
+            rest = text[start:]
+            stripped = rest.lstrip(" ")
+            if not stripped or stripped.startswith("|"):
+                columns.append(start + 2 if start < len(text) else start + 1)
+            else:
+                columns.append(start + len(rest) - len(stripped) + 1)
+        return columns
+
     def _table(self, table: dict[str, object]) -> None:
         rows = table["rows"]
         assert isinstance(rows, list)
+        for row in rows:
+            if not row or not row[0].line:
+                continue
+            columns = self._cell_columns(row[0].line)
+            for i, cell in enumerate(row):
+                if i < len(columns):
+                    row[i] = Cell(cell.text, cell.line, columns[i], cell.links)
         header = tuple(rows[0]) if rows else ()
         body = tuple(tuple(r) for r in rows[1:])
         line = table["line"]

@@ -43,9 +43,7 @@ def enabled(rule_id: str, select: Sequence[str], ignore: Sequence[str]) -> bool:
     return not any(rule_id.startswith(i) for i in ignore)
 
 
-def select_rules(
-    rules: Iterable[Rule], select: Sequence[str], ignore: Sequence[str]
-) -> list[Rule]:
+def select_rules(rules: Iterable[Rule], select: Sequence[str], ignore: Sequence[str]) -> list[Rule]:
     return [r for r in rules if enabled(r.id, select, ignore)]
 
 
@@ -53,7 +51,11 @@ def _internal(rule: Rule, path: str, exc: BaseException) -> Finding:
     frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
     where = f" at {Path(frame.filename).name}:{frame.lineno}" if frame else ""
     return Finding(
-        path, 1, 1, INTERNAL_ERROR, "error",
+        path,
+        1,
+        1,
+        INTERNAL_ERROR,
+        "error",
         f"rule {rule.id} ({rule.name}) failed on this file: {type(exc).__name__}: {exc}{where}; "
         "the other rules still ran",
     )
@@ -66,8 +68,15 @@ def _findings(rule: Rule, hits: Iterable[Hit], default_path: str | None) -> list
         if path is None:
             raise ValueError(f"rule {rule.id} reported a library finding without a path")
         out.append(
-            Finding(path, max(hit.line, 1), max(hit.column, 1), rule.id, rule.severity,
-                    hit.message, hit.fix)
+            Finding(
+                path,
+                max(hit.line, 1),
+                max(hit.column, 1),
+                rule.id,
+                rule.severity,
+                hit.message,
+                hit.fix,
+            )
         )
     return out
 
@@ -105,8 +114,9 @@ def check_library(library: Library, ctx: Context, rules: Sequence[Rule]) -> list
 class Filter:
     """Suppressions, per-path ignores, selection and severity overrides."""
 
-    def __init__(self, config: Config, library: Library, select: Sequence[str],
-                 ignore: Sequence[str]) -> None:
+    def __init__(
+        self, config: Config, library: Library, select: Sequence[str], ignore: Sequence[str]
+    ) -> None:
         self.config = config
         self.library = library
         self.select = select
@@ -122,11 +132,9 @@ class Filter:
         ]
 
     def _path_ignored(self, finding: Finding) -> bool:
-        rel = self.library.display(self.library.absolute(finding.path))
-        try:
-            rel = self.library.absolute(finding.path).relative_to(self.library.root).as_posix()
-        except ValueError:
-            pass
+        path = self.library.absolute(finding.path)
+        root = self.library.root
+        rel = path.relative_to(root).as_posix() if root in path.parents else finding.path
         for pattern, rules in self.config.per_path_ignores.items():
             if fnmatch.fnmatch(rel, pattern) and any(finding.rule.startswith(r) for r in rules):
                 return True
@@ -151,17 +159,30 @@ class Filter:
                     continue
                 if not any(r.startswith(prefix) for r in rules_run for prefix in s.rules):
                     continue  # the rule did not run (deselected): no verdict on its suppressions
-                out.append(Finding(
-                    path, s.line, s.column, UNUSED_SUPPRESSION, "warning",
-                    f"suppression of {', '.join(s.rules)} matches no finding; remove it",
-                ))
+                out.append(
+                    Finding(
+                        path,
+                        s.line,
+                        s.column,
+                        UNUSED_SUPPRESSION,
+                        "warning",
+                        f"suppression of {', '.join(s.rules)} matches no finding; remove it",
+                    )
+                )
         return out
 
     def severity(self, finding: Finding) -> Finding:
         override = self.config.severity.get(finding.rule)
         if override and override != finding.severity:
-            return Finding(finding.path, finding.line, finding.column, finding.rule, override,
-                           finding.message, finding.fix)
+            return Finding(
+                finding.path,
+                finding.line,
+                finding.column,
+                finding.rule,
+                override,
+                finding.message,
+                finding.fix,
+            )
         return finding
 
 
@@ -181,8 +202,7 @@ def run(
     ctx = Context(config, library)
     chosen_select = tuple(select) if select else config.select
     chosen_ignore = tuple(config.ignore) + tuple(ignore)
-    active = select_rules(rules if rules is not None else all_rules(), chosen_select,
-                          chosen_ignore)
+    active = select_rules(rules if rules is not None else all_rules(), chosen_select, chosen_ignore)
     filt = Filter(config, library, chosen_select, chosen_ignore)
 
     raw: list[Finding] = []

@@ -19,12 +19,34 @@ from .document import Document
 from .template import TemplateSpec, default_spec, spec_from_document
 
 SKIP_DIRS = frozenset(
-    {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "site", ".cache", "__pycache__",
-     ".tox", ".mypy_cache", ".ruff_cache", ".pytest_cache", "build", "dist"}
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".venv",
+        "venv",
+        "node_modules",
+        "site",
+        ".cache",
+        "__pycache__",
+        ".tox",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        "build",
+        "dist",
+    }
 )
 NOT_RUNBOOKS = frozenset(
-    {"readme.md", "changelog.md", "contributing.md", "license.md", "code_of_conduct.md",
-     "security.md", "index.md"}
+    {
+        "readme.md",
+        "changelog.md",
+        "contributing.md",
+        "license.md",
+        "code_of_conduct.md",
+        "security.md",
+        "index.md",
+    }
 )
 TEMPLATE_NAMES = ("TEMPLATE.md", "template.md", "_template.md", "runbook-template.md")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -66,7 +88,10 @@ def decode(data: bytes, path: str) -> tuple[str, list[LoadProblem]]:
         column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         problems.append(
             LoadProblem(
-                path, "not-utf8", line, column,
+                path,
+                "not-utf8",
+                line,
+                column,
                 f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
                 "save it as UTF-8",
             )
@@ -111,10 +136,7 @@ class Library:
 
     def in_scope(self, display: str) -> bool:
         path = self.absolute(display)
-        for item in self.scope:
-            if path == item or item in path.parents:
-                return True
-        return False
+        return any(path == item or item in path.parents for item in self.scope)
 
     def excluded(self, path: Path) -> bool:
         rel = display_path(path, self.root)
@@ -158,8 +180,13 @@ class Library:
             real = current.resolve()
             if real in seen:
                 self.problems.append(
-                    LoadProblem(self.display(current), "symlink-loop", 1, 1,
-                                "folder is reached again through a symbolic link; not followed")
+                    LoadProblem(
+                        self.display(current),
+                        "symlink-loop",
+                        1,
+                        1,
+                        "folder is reached again through a symbolic link; not followed",
+                    )
                 )
                 continue
             seen.add(real)
@@ -167,8 +194,13 @@ class Library:
                 entries = sorted(os.scandir(current), key=lambda e: e.name)
             except OSError as exc:
                 self.problems.append(
-                    LoadProblem(self.display(current), "unreadable", 1, 1,
-                                f"cannot list folder: {exc.strerror or exc}")
+                    LoadProblem(
+                        self.display(current),
+                        "unreadable",
+                        1,
+                        1,
+                        f"cannot list folder: {exc.strerror or exc}",
+                    )
                 )
                 continue
             subdirs = []
@@ -240,21 +272,44 @@ class Library:
             kind = "symlink-loop" if exc.errno == 40 else "unreadable"
             return Loaded(None, (LoadProblem(display, kind, 1, 1, f"cannot read file: {reason}"),))
         if size > self.config.max_file_bytes:
-            return Loaded(None, (LoadProblem(
-                display, "too-large", 1, 1,
-                f"file is {size:,} bytes, over the {self.config.max_file_bytes:,}-byte limit; "
-                "not checked (raise max-file-bytes if this is intended)",
-            ),))
+            return Loaded(
+                None,
+                (
+                    LoadProblem(
+                        display,
+                        "too-large",
+                        1,
+                        1,
+                        f"file is {size:,} bytes, over the {self.config.max_file_bytes:,}-byte "
+                        "limit; not checked (raise max-file-bytes if this is intended)",
+                    ),
+                ),
+            )
         try:
             data = path.read_bytes()
         except OSError as exc:
-            return Loaded(None, (LoadProblem(
-                display, "unreadable", 1, 1, f"cannot read file: {exc.strerror or exc}"
-            ),))
+            return Loaded(
+                None,
+                (
+                    LoadProblem(
+                        display, "unreadable", 1, 1, f"cannot read file: {exc.strerror or exc}"
+                    ),
+                ),
+            )
         if is_binary(data):
-            return Loaded(None, (LoadProblem(
-                display, "binary", 1, 1, "file looks binary (NUL and control bytes); not checked"
-            ),), data)
+            return Loaded(
+                None,
+                (
+                    LoadProblem(
+                        display,
+                        "binary",
+                        1,
+                        1,
+                        "file looks binary (NUL and control bytes); not checked",
+                    ),
+                ),
+                data,
+            )
         if path.suffix.lower() not in MARKDOWN_SUFFIXES:
             return Loaded(None, (), data)
         text, problems = decode(data, display)
@@ -273,9 +328,8 @@ class Library:
 
     def template_for(self, doc: Document) -> TemplateSpec | None:
         path = self.absolute(doc.path)
-        if doc.kind == "drill":
-            if self.drill_template_path.is_file():
-                return self._template(self.drill_template_path)
+        if doc.kind == "drill" and self.drill_template_path.is_file():
+            return self._template(self.drill_template_path)
         if doc.kind not in ("runbook", "drill"):
             return None
         if self.runbooks_dir in path.parents:
@@ -312,7 +366,10 @@ class Library:
         if not self.runbooks_dir.is_dir():
             return []
         return sorted(
-            (p for p in self.walk(self.runbooks_dir) if p.suffix.lower() in MARKDOWN_SUFFIXES
-             and self.kind_of(p) in ("runbook", "drill")),
+            (
+                p
+                for p in self.walk(self.runbooks_dir)
+                if p.suffix.lower() in MARKDOWN_SUFFIXES and self.kind_of(p) in ("runbook", "drill")
+            ),
             key=lambda p: self.display(p),
         )

@@ -18,8 +18,10 @@ def text(report: Report, rules: Sequence[Rule]) -> str:
     ]
     infos = len(report.findings) - report.errors - report.warnings
     if report.findings:
-        parts = [f"{report.errors} error{'s' if report.errors != 1 else ''}",
-                 f"{report.warnings} warning{'s' if report.warnings != 1 else ''}"]
+        parts = [
+            f"{report.errors} error{'s' if report.errors != 1 else ''}",
+            f"{report.warnings} warning{'s' if report.warnings != 1 else ''}",
+        ]
         if infos:
             parts.append(f"{infos} info")
         lines.append(f"Found {', '.join(parts)} in {report.files} files.")
@@ -63,12 +65,14 @@ def sarif(report: Report, rules: Sequence[Rule]) -> str:
             "ruleId": f.rule,
             "level": _SARIF_LEVEL[f.severity],
             "message": {"text": f.message},
-            "locations": [{
-                "physicalLocation": {
-                    "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
-                    "region": {"startLine": f.line, "startColumn": f.column},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
+                        "region": {"startLine": f.line, "startColumn": f.column},
+                    }
                 }
-            }],
+            ],
         }
         if f.rule in index:
             result["ruleIndex"] = index[f.rule]
@@ -76,16 +80,20 @@ def sarif(report: Report, rules: Sequence[Rule]) -> str:
     payload = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "runbook-lint",
-                "version": __version__,
-                "informationUri": INFORMATION_URI,
-                "rules": driver_rules,
-            }},
-            "results": results,
-            "columnKind": "unicodeCodePoints",
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "runbook-lint",
+                        "version": __version__,
+                        "informationUri": INFORMATION_URI,
+                        "rules": driver_rules,
+                    }
+                },
+                "results": results,
+                "columnKind": "unicodeCodePoints",
+            }
+        ],
     }
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
@@ -102,8 +110,10 @@ def github(report: Report, rules: Sequence[Rule]) -> str:
     level = {"error": "error", "warning": "warning", "info": "notice"}
     lines = []
     for f in report.findings:
-        props = (f"file={_escape_property(f.path)},line={f.line},col={f.column},"
-                 f"title={_escape_property(f.rule)}")
+        props = (
+            f"file={_escape_property(f.path)},line={f.line},col={f.column},"
+            f"title={_escape_property(f.rule)}"
+        )
         lines.append(f"::{level[f.severity]} {props}::{_escape_data(f.rule + ' ' + f.message)}")
     return "\n".join(lines) + ("\n" if lines else "")
 

@@ -12,15 +12,23 @@ from collections.abc import Iterator
 
 TOKEN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
-    ("AWS secret access key",
-     re.compile(r"(?i)\baws_secret_access_key\b\s*[=:]\s*['\"]?[A-Za-z0-9/+=]{40}\b")),
+    (
+        "AWS secret access key",
+        re.compile(r"(?i)\baws_secret_access_key\b\s*[=:]\s*['\"]?[A-Za-z0-9/+=]{40}\b"),
+    ),
     ("GitHub token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b")),
     ("GitHub token", re.compile(r"\bgithub_pat_[A-Za-z0-9_]{22,}\b")),
     ("Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
-    ("Slack webhook URL",
-     re.compile(r"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]{8,}")),
-    ("private key", re.compile(
-        r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----")),
+    (
+        "Slack webhook URL",
+        re.compile(r"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]{8,}"),
+    ),
+    (
+        "private key",
+        re.compile(
+            r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----"
+        ),
+    ),
     ("API key", re.compile(r"\bsk-(?:proj-|live-)?[A-Za-z0-9_-]{32,}\b")),
     ("Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
     ("Stripe key", re.compile(r"\b(?:sk|rk)_live_[0-9a-zA-Z]{20,}\b")),
@@ -36,8 +44,11 @@ _OPTION_RE = re.compile(
     r"(?i)(?P<key>--?(?:[a-z0-9-]*-)?(?:password|passwd|secret|token|api-key|access-key))"
     r"(?P<sep>=|\s+)(?P<value>\"[^\"]*\"|'[^']*'|[^\s\"';&|)]+)"
 )
-_SAFE_VALUE_RE = re.compile(r"^[\"']?(?:\$|<|\{|%|\*{3,}|x{4,}|\.\.\.|redacted|none|null|"
-                            r"true|false|-)", re.IGNORECASE)
+_SAFE_VALUE_RE = re.compile(
+    r"^[\"']?(?:\$|<|\{|%|\*{3,}|x{4,}|\.\.\.|redacted|none|null|"
+    r"true|false|-)",
+    re.IGNORECASE,
+)
 
 
 def _is_placeholder(value: str) -> bool:
@@ -51,18 +62,34 @@ def _is_placeholder(value: str) -> bool:
     return inner.isupper() and "_" in inner and inner.replace("_", "").isalpha()
 
 
+_NOT_SECRET_KEY_RE = re.compile(
+    r"(?i)(?:file|path|dir|name|id|url|env|var|type|kind|mode|len|"
+    r"length|count|ttl|expiry|expires|header)$"
+)
+
+
 def find_secrets(text: str, *, code: bool) -> Iterator[tuple[int, str]]:
-    """(offset, kind) of each secret-looking value in `text`."""
+    """(offset, kind) of each secret-looking value in `text`, one per value."""
+    spans: list[tuple[int, int]] = []
     for kind, pattern in TOKEN_PATTERNS:
         for match in pattern.finditer(text):
+            if any(s <= match.start() < e for s, e in spans):
+                continue
+            spans.append((match.start(), match.end()))
             yield match.start(), kind
     if not code:
         return
     for pattern in (_OPTION_RE, _ASSIGN_RE):
         for match in pattern.finditer(text):
-            value = match.group("value")
+            value, key = match.group("value"), match.group("key")
+            start, end = match.span("value")
             if pattern is _ASSIGN_RE and match.group("sep").isspace():
                 continue  # "token value" in code is an argument list, not an assignment
-            if _is_placeholder(value):
+            if _is_placeholder(value) or _NOT_SECRET_KEY_RE.search(key.rstrip("_-")):
                 continue
-            yield match.start("value"), f"literal value for '{match.group('key')}'"
+            if value.strip("\"'").startswith(("/", "./", "~/", "../")):
+                continue  # a path to a secret file, not the secret
+            if any(s < end and start < e for s, e in spans):
+                continue
+            spans.append((start, end))
+            yield start, f"literal value for '{key}'"

@@ -71,16 +71,25 @@ def parse(doc: Document) -> tuple[list[Suppression], list[BadDirective]]:
             continue
         directive = _DISABLE_RE.match(body)
         if not directive:
-            bad.append(BadDirective(comment.line, comment.column,
-                                    f"unrecognised runbook-lint directive {body[:60]!r}; "
-                                    "use disable=RBxxx or disable-file=RBxxx"))
+            bad.append(
+                BadDirective(
+                    comment.line,
+                    comment.column,
+                    f"unrecognised runbook-lint directive {body[:60]!r}; "
+                    "use disable=RBxxx or disable-file=RBxxx",
+                )
+            )
             continue
         ids = tuple(i.strip().upper() for i in directive.group("ids").split(",") if i.strip())
         wrong = [i for i in ids if not _ID_RE.match(i)]
         if wrong or not ids:
-            bad.append(BadDirective(comment.line, comment.column,
-                                    f"suppression names {', '.join(wrong) or 'no rule'}, "
-                                    "not a rule id like RB101"))
+            bad.append(
+                BadDirective(
+                    comment.line,
+                    comment.column,
+                    f"suppression names {', '.join(wrong) or 'no rule'}, not a rule id like RB101",
+                )
+            )
             continue
         whole = directive.group("kind").lower() == "disable-file"
         first, last = (1, len(doc.lines)) if whole else _covered_range(doc, comment.line)

@@ -86,7 +86,9 @@ class TemplateSpec:
 def spec_from_document(doc: Document, path: str | None) -> TemplateSpec:
     sections: list[TemplateSection] = []
     optional_lines = {
-        c.line for c in doc.comments if c.text.lower().replace(" ", "") == OPTIONAL_MARK.replace(" ", "")
+        c.line
+        for c in doc.comments
+        if c.text.lower().replace(" ", "") == OPTIONAL_MARK.replace(" ", "")
     }
     for section in doc.sections:
         next_lines = {section.start_line + 1, section.start_line + 2}

@@ -12,19 +12,37 @@ from ..reporters import FORMATS, render
 
 def register(sub: Any) -> None:
     parser = sub.add_parser("check", help="lint the library (default) or the given paths")
-    parser.add_argument("paths", nargs="*", metavar="PATH",
-                        help="files or folders to check (default: the whole library)")
-    parser.add_argument("--format", choices=sorted(FORMATS), default="text",
-                        help="output format (default: text)")
-    parser.add_argument("--select", action="append", default=[], metavar="RULES",
-                        help="only these rule ids or prefixes (comma-separated, repeatable)")
-    parser.add_argument("--ignore", action="append", default=[], metavar="RULES",
-                        help="skip these rule ids or prefixes (comma-separated, repeatable)")
-    parser.add_argument("--config", metavar="FILE",
-                        help="configuration file (default: nearest runbook-lint.toml or "
-                             "pyproject.toml)")
-    parser.add_argument("--output", "-o", metavar="FILE",
-                        help="write the report to FILE instead of standard output")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files or folders to check (default: the whole library)",
+    )
+    parser.add_argument(
+        "--format", choices=sorted(FORMATS), default="text", help="output format (default: text)"
+    )
+    parser.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="RULES",
+        help="only these rule ids or prefixes (comma-separated, repeatable)",
+    )
+    parser.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="RULES",
+        help="skip these rule ids or prefixes (comma-separated, repeatable)",
+    )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="configuration file (default: nearest runbook-lint.toml or pyproject.toml)",
+    )
+    parser.add_argument(
+        "--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output"
+    )
     parser.set_defaults(func=run)
 
 
@@ -48,8 +66,9 @@ def run(args: argparse.Namespace) -> int:
     from ..rules import all_rules
 
     cfg = config_mod.load(args.config)
-    report = run_engine(args.paths, cfg, select=split_rules(args.select),
-                        ignore=split_rules(args.ignore))
+    report = run_engine(
+        args.paths, cfg, select=split_rules(args.select), ignore=split_rules(args.ignore)
+    )
     output = render(args.format, report, all_rules())
     if args.output:
         from pathlib import Path

@@ -20,8 +20,13 @@ def run(args: argparse.Namespace) -> int:
     rules = all_rules()
     if args.format == "json":
         payload = [
-            {"id": r.id, "name": r.name, "severity": r.severity, "summary": r.summary,
-             "fixable": r.fixable}
+            {
+                "id": r.id,
+                "name": r.name,
+                "severity": r.severity,
+                "summary": r.summary,
+                "fixable": r.fixable,
+            }
             for r in rules
         ]
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")

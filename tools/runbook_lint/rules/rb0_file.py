@@ -55,12 +55,11 @@ def check_mojibake(doc: Document, ctx: Context) -> Iterator[Hit]:
             continue
         # Consecutive runs (an emoji spans several) are one finding with one fix.
         start, _, _ = runs[0]
-        edits = tuple(
-            Edit(number, s + 1, number, e + 1, repaired) for s, e, repaired in runs
-        )
+        edits = tuple(Edit(number, s + 1, number, e + 1, repaired) for s, e, repaired in runs)
         shown = ", ".join(f"{line[s:e]!r} -> {r!r}" for s, e, r in runs[:3])
         yield Hit(
-            number, start + 1,
+            number,
+            start + 1,
             f"mojibake: UTF-8 text decoded as Windows-1252 ({shown}); re-save with the intended "
             "characters",
             fix=Fix("repair mojibake", edits),
@@ -75,14 +74,20 @@ def check_controls(doc: Document, ctx: Context) -> Iterator[Hit]:
         for match in _CONTROL_RE.finditer(line):
             code = ord(match.group(0))
             name = "NUL" if code == 0 else f"U+{code:04X}"
-            yield Hit(number, match.start() + 1,
-                      f"control character {name} in text; it is invisible and breaks copying")
+            yield Hit(
+                number,
+                match.start() + 1,
+                f"control character {name} in text; it is invisible and breaks copying",
+            )
             break
 
 
 RULES = (
     Rule(
-        id="RB000", name="internal-error", severity="error", engine=True,
+        id="RB000",
+        name="internal-error",
+        severity="error",
+        engine=True,
         runnable_examples=False,
         summary="A rule failed on this file; the other rules still ran.",
         rationale=(
@@ -96,7 +101,9 @@ RULES = (
         kinds=DOC_KINDS,
     ),
     Rule(
-        id="RB001", name="not-utf8", severity="error",
+        id="RB001",
+        name="not-utf8",
+        severity="error",
         runnable_examples=False,
         summary="The file is not valid UTF-8.",
         rationale=(
@@ -110,7 +117,10 @@ RULES = (
         check_library=_problems(("not-utf8",)),  # type: ignore[arg-type]
     ),
     Rule(
-        id="RB002", name="mojibake", severity="error", fixable=True,
+        id="RB002",
+        name="mojibake",
+        severity="error",
+        fixable=True,
         summary="Text shows UTF-8 decoded as Windows-1252, such as 'ðŸ”µ' for '🔵'.",
         rationale=(
             "Copy-paste through tools that guess the encoding turns '🔵' into 'ðŸ”µ' and "
@@ -123,7 +133,9 @@ RULES = (
         kinds=DOC_KINDS,
     ),
     Rule(
-        id="RB003", name="unreadable-file", severity="error",
+        id="RB003",
+        name="unreadable-file",
+        severity="error",
         runnable_examples=False,
         summary="The file or folder cannot be read (permissions, broken link, symlink loop).",
         rationale=(
@@ -136,7 +148,9 @@ RULES = (
         check_library=_problems(("unreadable", "symlink-loop")),  # type: ignore[arg-type]
     ),
     Rule(
-        id="RB004", name="file-too-large", severity="error",
+        id="RB004",
+        name="file-too-large",
+        severity="error",
         runnable_examples=False,
         summary="The file exceeds the size limit and was not checked.",
         rationale=(
@@ -150,7 +164,9 @@ RULES = (
         options={"max-file-bytes": "size limit in bytes (default 5000000)"},
     ),
     Rule(
-        id="RB005", name="binary-file", severity="error",
+        id="RB005",
+        name="binary-file",
+        severity="error",
         runnable_examples=False,
         summary="A file with a Markdown name holds binary data.",
         rationale=(
@@ -162,7 +178,9 @@ RULES = (
         check_library=_problems(("binary",)),  # type: ignore[arg-type]
     ),
     Rule(
-        id="RB006", name="control-character", severity="error",
+        id="RB006",
+        name="control-character",
+        severity="error",
         summary="Invisible control characters (NUL, escape, ...) in the text.",
         rationale=(
             "Control characters are invisible on screen but travel with copied text: a command "

@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..document import Section, normalise_title
-from ..rule import Hit, Rule
+from ..rule import DOC_KINDS, DocCheck, Hit, Rule
 
 if TYPE_CHECKING:
     from ..context import Context
-    from ..document import Document
+    from ..document import Document, Step
     from ..template import TemplateSpec
 
 _GOOD = """\
@@ -131,8 +131,11 @@ def check_order(doc: Document, ctx: Context) -> Iterator[Hit]:
         after = spec.sections[index - 1].title if index > 0 else None
         hint = f"; the template puts it after '{after}'" if after else "; it comes first"
         del before
-        yield Hit(sec.heading.line, sec.heading.column,
-                  f"section '{sec.title}' is out of template order{hint}")
+        yield Hit(
+            sec.heading.line,
+            sec.heading.column,
+            f"section '{sec.title}' is out of template order{hint}",
+        )
 
 
 def check_duplicate(doc: Document, ctx: Context) -> Iterator[Hit]:
@@ -145,8 +148,11 @@ def check_duplicate(doc: Document, ctx: Context) -> Iterator[Hit]:
         if spec.section_for(sec.title) is None:
             continue
         if key in first:
-            yield Hit(sec.heading.line, sec.heading.column,
-                      f"section '{sec.title}' appears again (first at line {first[key]})")
+            yield Hit(
+                sec.heading.line,
+                sec.heading.column,
+                f"section '{sec.title}' appears again (first at line {first[key]})",
+            )
         else:
             first[key] = sec.heading.line
 
@@ -165,8 +171,10 @@ def check_empty(doc: Document, ctx: Context) -> Iterator[Hit]:
         if body:
             continue
         if normalise_title(sec.title) == "rollback":
-            message = ("section 'Rollback' is empty: list the rollback steps, or say why none "
-                       "apply ('Not applicable: ...')")
+            message = (
+                "section 'Rollback' is empty: list the rollback steps, or say why none "
+                "apply ('Not applicable: ...')"
+            )
         else:
             message = f"section '{sec.title}' is empty"
         yield Hit(sec.heading.line, sec.heading.column, message)
@@ -183,8 +191,11 @@ def check_title(doc: Document, ctx: Context) -> Iterator[Hit]:
     if first.level != 1:
         yield Hit(first.line, first.column, "the first heading should be the '# Title'")
     for extra in titles[1:]:
-        yield Hit(extra.line, extra.column,
-                  f"second title '{extra.text}': a runbook has one '#' heading; use '##'")
+        yield Hit(
+            extra.line,
+            extra.column,
+            f"second title '{extra.text}': a runbook has one '#' heading; use '##'",
+        )
 
 
 _LABELS = {"last_updated": "Last Updated", "version": "Version", "owner": "Owner"}
@@ -206,14 +217,23 @@ def check_metadata(doc: Document, ctx: Context) -> Iterator[Hit]:
             yield Hit(field.line, field.column, f"'{name}:' has no value")
 
 
+def check_front_matter(doc: Document, ctx: Context) -> Iterator[Hit]:
+    error = doc.front_matter_error
+    if error is not None:
+        yield Hit(error[0], 1, f"front matter cannot be read: {error[1]}")
+
+
 def check_date(doc: Document, ctx: Context) -> Iterator[Hit]:
     field = doc.metadata.get("last_updated")
     if field is None or not field.value or _spec(doc, ctx) is None:
         return
     match = _DATE_RE.match(field.value)
     if not match:
-        yield Hit(field.line, field.column,
-                  f"'Last Updated: {field.value}' is not a date in YYYY-MM-DD form")
+        yield Hit(
+            field.line,
+            field.column,
+            f"'Last Updated: {field.value}' is not a date in YYYY-MM-DD form",
+        )
         return
     try:
         date = dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
@@ -221,8 +241,11 @@ def check_date(doc: Document, ctx: Context) -> Iterator[Hit]:
         yield Hit(field.line, field.column, f"'Last Updated: {field.value}' is not a real date")
         return
     if date > ctx.today:
-        yield Hit(field.line, field.column,
-                  f"'Last Updated: {field.value}' is in the future (today is {ctx.today})")
+        yield Hit(
+            field.line,
+            field.column,
+            f"'Last Updated: {field.value}' is in the future (today is {ctx.today})",
+        )
 
 
 def check_version(doc: Document, ctx: Context) -> Iterator[Hit]:
@@ -230,11 +253,14 @@ def check_version(doc: Document, ctx: Context) -> Iterator[Hit]:
     if field is None or not field.value or _spec(doc, ctx) is None:
         return
     if not _VERSION_RE.match(field.value):
-        yield Hit(field.line, field.column,
-                  f"'Version: {field.value}' is not a version number such as 1.0 or 2.1.3")
+        yield Hit(
+            field.line,
+            field.column,
+            f"'Version: {field.value}' is not a version number such as 1.0 or 2.1.3",
+        )
 
 
-def _steps(doc: Document, ctx: Context) -> tuple[TemplateSpec | None, tuple]:  # type: ignore[type-arg]
+def _steps(doc: Document, ctx: Context) -> tuple[TemplateSpec | None, tuple[Step, ...]]:
     spec = _spec(doc, ctx)
     if spec is None or spec.step_section is None:
         return spec, ()
@@ -247,9 +273,11 @@ def check_no_steps(doc: Document, ctx: Context) -> Iterator[Hit]:
         return
     section = doc.section(spec.step_section)
     if section is not None:
-        yield Hit(section.heading.line, section.heading.column,
-                  f"section '{section.title}' has no steps: write them as "
-                  "'### Step 1: Name' headings")
+        yield Hit(
+            section.heading.line,
+            section.heading.column,
+            f"section '{section.title}' has no steps: write them as '### Step 1: Name' headings",
+        )
 
 
 def check_checklist(doc: Document, ctx: Context) -> Iterator[Hit]:
@@ -258,8 +286,11 @@ def check_checklist(doc: Document, ctx: Context) -> Iterator[Hit]:
         return
     for step in steps:
         if not step.checklist:
-            yield Hit(step.heading.line, step.heading.column,
-                      f"step '{step.heading.text}' has no checklist ('- [ ] action' items)")
+            yield Hit(
+                step.heading.line,
+                step.heading.column,
+                f"step '{step.heading.text}' has no checklist ('- [ ] action' items)",
+            )
 
 
 def check_verification(doc: Document, ctx: Context) -> Iterator[Hit]:
@@ -268,12 +299,18 @@ def check_verification(doc: Document, ctx: Context) -> Iterator[Hit]:
         return
     for step in steps:
         if step.verification is None:
-            yield Hit(step.heading.line, step.heading.column,
-                      f"step '{step.heading.text}' has no '**Verification:**' block")
+            yield Hit(
+                step.heading.line,
+                step.heading.column,
+                f"step '{step.heading.text}' has no '**Verification:**' block",
+            )
         elif not step.verification.items:
-            yield Hit(step.verification.line, step.verification.column,
-                      "Verification block is empty: say what the operator sees when the step "
-                      "worked and how to see it")
+            yield Hit(
+                step.verification.line,
+                step.verification.column,
+                "Verification block is empty: say what the operator sees when the step "
+                "worked and how to see it",
+            )
 
 
 def check_numbering(doc: Document, ctx: Context) -> Iterator[Hit]:
@@ -283,8 +320,11 @@ def check_numbering(doc: Document, ctx: Context) -> Iterator[Hit]:
         group = step.group.line if step.group else None
         want = expected.get(group, 1)
         if step.number != want:
-            yield Hit(step.heading.line, step.heading.column,
-                      f"step numbered {step.number}, expected {want}")
+            yield Hit(
+                step.heading.line,
+                step.heading.column,
+                f"step numbered {step.number}, expected {want}",
+            )
         expected[group] = (step.number or want) + 1
 
 
@@ -301,16 +341,21 @@ def check_tables(doc: Document, ctx: Context) -> Iterator[Hit]:
         tables = [t for t in doc.tables if sec.start_line < t.line <= sec.end_line]
         columns = " | ".join(tsec.table_columns)
         if not tables:
-            yield Hit(sec.heading.line, sec.heading.column,
-                      f"section '{sec.title}' needs a table with columns {columns}")
+            yield Hit(
+                sec.heading.line,
+                sec.heading.column,
+                f"section '{sec.title}' needs a table with columns {columns}",
+            )
             continue
         table = tables[0]
         have = [normalise_title(c.text) for c in table.header]
         missing = [c for c in tsec.table_columns if normalise_title(c) not in have]
         if missing:
-            yield Hit(table.line, 1,
-                      f"table in '{sec.title}' lacks column(s) {', '.join(missing)}; "
-                      f"expected {columns}")
+            yield Hit(
+                table.line,
+                1,
+                f"table in '{sec.title}' lacks column(s) {', '.join(missing)}; expected {columns}",
+            )
         if not table.rows:
             yield Hit(table.line, 1, f"table in '{sec.title}' has no rows")
 
@@ -345,28 +390,46 @@ def _swap(text: str, first: str, second: str, stop: str) -> str:
     return text[:a] + text[b:c] + text[a:b] + text[c:]
 
 
-def _rule(id: str, name: str, summary: str, rationale: str, bad: str, check: object,
-          severity: str = "error", **extra: object) -> Rule:
-    return Rule(id=id, name=name, severity=severity, summary=summary,  # type: ignore[arg-type]
-                rationale=rationale, bad=bad, good=_GOOD, check=check,  # type: ignore[arg-type]
-                **extra)  # type: ignore[arg-type]
+def _rule(
+    id: str,
+    name: str,
+    summary: str,
+    rationale: str,
+    bad: str,
+    check: DocCheck,
+) -> Rule:
+    return Rule(
+        id=id,
+        name=name,
+        severity="error",
+        summary=summary,
+        rationale=rationale,
+        bad=bad,
+        good=_GOOD,
+        check=check,
+    )
 
 
 RULES = (
     _rule(
-        "RB101", "missing-section",
+        "RB101",
+        "missing-section",
         "A section the template requires is missing.",
         "The template's sections are what makes a runbook usable under stress: an operator "
         "knows where the trigger conditions, the escalation contacts and the rollback are "
         "without reading the whole page. Required sections come from the library's "
         "TEMPLATE.md (its '##' headings), or the Story 8.9 template when there is none; a "
         "section marked '<!-- runbook-lint: optional -->' in the template may be left out.",
-        _GOOD.replace("## Rollback\n\nNot applicable: taking a backup changes nothing that "
-                      "needs undoing.\n\n", ""),
+        _GOOD.replace(
+            "## Rollback\n\nNot applicable: taking a backup changes nothing that "
+            "needs undoing.\n\n",
+            "",
+        ),
         check_missing,
     ),
     _rule(
-        "RB102", "section-order",
+        "RB102",
+        "section-order",
         "Sections are not in the template's order.",
         "Operators scan runbooks by position as much as by heading. When every runbook keeps "
         "the template's order, the escalation table is always just before the rollback.",
@@ -374,7 +437,8 @@ RULES = (
         check_order,
     ),
     _rule(
-        "RB103", "duplicate-section",
+        "RB103",
+        "duplicate-section",
         "A template section appears twice.",
         "Two 'Escalation' sections mean one of them is stale, and the operator cannot know "
         "which. Merge them.",
@@ -383,16 +447,19 @@ RULES = (
         check_duplicate,
     ),
     _rule(
-        "RB104", "empty-section",
+        "RB104",
+        "empty-section",
         "A template section has a heading but no content.",
         "An empty section looks complete in a table of contents and fails the operator who "
         "opens it. Rollback may be short, but it must say why it does not apply.",
-        _GOOD.replace("Not applicable: taking a backup changes nothing that needs undoing.\n\n",
-                      ""),
+        _GOOD.replace(
+            "Not applicable: taking a backup changes nothing that needs undoing.\n\n", ""
+        ),
         check_empty,
     ),
     _rule(
-        "RB105", "title",
+        "RB105",
+        "title",
         "The runbook has no '# Title', it is not the first heading, or there are two.",
         "The title names the runbook in the index, the site navigation and search results. "
         "Exactly one '#' heading, first.",
@@ -400,7 +467,8 @@ RULES = (
         check_title,
     ),
     _rule(
-        "RB110", "missing-metadata",
+        "RB110",
+        "missing-metadata",
         "A metadata line the template shows (Last Updated, Version, Owner) is missing or empty.",
         "During an incident the operator needs to know whether the runbook is current and who "
         "owns it. The template's 'Last Updated:', 'Version:' and 'Owner:' lines (or the same "
@@ -408,8 +476,24 @@ RULES = (
         _GOOD.replace("Owner: Platform Operations\n", ""),
         check_metadata,
     ),
+    Rule(
+        id="RB113",
+        name="invalid-front-matter",
+        severity="error",
+        summary="YAML front matter is not a plain mapping, or uses anchors, aliases or tags.",
+        rationale=(
+            "Front matter is loaded safely: plain keys and values only. Anchors and aliases "
+            "(the 'billion laughs' expansion) and tags that construct objects are refused, and "
+            "a mapping that cannot be read means the metadata it holds is lost."
+        ),
+        bad="---\nowner: &o Platform\nreviewer: *o\n---\n\n# Backup\n",
+        good="---\nowner: Platform\nreviewer: Platform\n---\n\n# Backup\n",
+        check=check_front_matter,
+        kinds=DOC_KINDS,
+    ),
     _rule(
-        "RB111", "invalid-date",
+        "RB111",
+        "invalid-date",
         "'Last Updated' is not a real YYYY-MM-DD date, or it is in the future.",
         "A date that cannot be read, or one in the future, makes freshness impossible to judge "
         "and usually means a typo.",
@@ -417,7 +501,8 @@ RULES = (
         check_date,
     ),
     _rule(
-        "RB112", "invalid-version",
+        "RB112",
+        "invalid-version",
         "'Version' is not a version number.",
         "The version tells the operator which edition of the procedure they followed; it is "
         "quoted in incident evidence, so it must be a plain number such as 1.0 or 2.1.3.",
@@ -425,7 +510,8 @@ RULES = (
         check_version,
     ),
     _rule(
-        "RB120", "step-without-checklist",
+        "RB120",
+        "step-without-checklist",
         "A procedure step has no checklist.",
         "Checklists let the operator track progress under stress and record what was done. "
         "Every step lists its actions as '- [ ] action' items.",
@@ -433,17 +519,22 @@ RULES = (
         check_checklist,
     ),
     _rule(
-        "RB121", "step-without-verification",
+        "RB121",
+        "step-without-verification",
         "A procedure step has no Verification block, or it is empty.",
         "FR146: runbooks include verification steps. Without one the operator cannot tell "
         "whether the step worked before moving on. Each step ends with '**Verification:**' "
         "and what the operator sees when it worked, and how to see it.",
-        _GOOD.replace("**Verification:**\n\n- Expected outcome: `/backups/db.dump` exists and is "
-                      "not empty\n- Command to verify: `ls -l /backups/db.dump`\n", ""),
+        _GOOD.replace(
+            "**Verification:**\n\n- Expected outcome: `/backups/db.dump` exists and is "
+            "not empty\n- Command to verify: `ls -l /backups/db.dump`\n",
+            "",
+        ),
         check_verification,
     ),
     _rule(
-        "RB122", "step-numbering",
+        "RB122",
+        "step-numbering",
         "Step numbers skip or repeat.",
         "Operators say 'I am on step 4' on the bridge call. Numbers that skip or repeat cause "
         "confusion about where someone is. Steps count from 1 in each scenario group.",
@@ -451,7 +542,8 @@ RULES = (
         check_numbering,
     ),
     _rule(
-        "RB123", "procedure-without-steps",
+        "RB123",
+        "procedure-without-steps",
         "The procedure section has no 'Step N:' steps.",
         "Steps are the unit operators follow, tick and report. A procedure written as prose "
         "cannot be checked off or verified step by step.",
@@ -459,7 +551,8 @@ RULES = (
         check_no_steps,
     ),
     _rule(
-        "RB130", "table-columns",
+        "RB130",
+        "table-columns",
         "A section the template gives a table (Escalation) lacks it or its columns.",
         "FR146: runbooks include escalation paths. The escalation table's Condition | "
         "Escalate To | Contact columns answer, at a glance, who to call and when.",
@@ -467,7 +560,8 @@ RULES = (
         check_tables,
     ),
     _rule(
-        "RB131", "empty-table-cell",
+        "RB131",
+        "empty-table-cell",
         "A row of the escalation table has an empty cell.",
         "An escalation row without a contact or a role is a dead end in the middle of an "
         "incident. Write a placeholder pointing to the contacts list rather than nothing.",

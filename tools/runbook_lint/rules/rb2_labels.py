@@ -43,22 +43,26 @@ def _steps(doc: Document, ctx: Context) -> tuple[Step, ...]:
 def check_missing_label(doc: Document, ctx: Context) -> Iterator[Hit]:
     for step in _steps(doc, ctx):
         if step.label is None:
-            yield Hit(step.heading.line, step.heading.column,
-                      f"step '{step.heading.text}' has no label: start it with "
-                      "'🔵 **OPERATIONAL**' or '🔴 **CONSTITUTIONAL**'")
+            yield Hit(
+                step.heading.line,
+                step.heading.column,
+                f"step '{step.heading.text}' has no label: start it with "
+                "'🔵 **OPERATIONAL**' or '🔴 **CONSTITUTIONAL**'",
+            )
 
 
 def check_unknown_label(doc: Document, ctx: Context) -> Iterator[Hit]:
     for step in _steps(doc, ctx):
         for unknown in doc.unknown_labels(step.start_line, step.end_line):
-            yield Hit(unknown.line, unknown.column,
-                      f"unknown label '{unknown.text}': use 🔵 OPERATIONAL or 🔴 CONSTITUTIONAL")
+            yield Hit(
+                unknown.line,
+                unknown.column,
+                f"unknown label '{unknown.text}': use 🔵 OPERATIONAL or 🔴 CONSTITUTIONAL",
+            )
 
 
 def _governance_res(ctx: Context) -> list[re.Pattern[str]]:
-    return ctx.memo(
-        "governance-res", lambda: [re.compile(p) for p in ctx.config.governance]
-    )
+    return ctx.memo("governance-res", lambda: [re.compile(p) for p in ctx.config.governance])
 
 
 _GOVERNANCE_LINK = re.compile(r"(governance|adr|decision)", re.IGNORECASE)
@@ -71,8 +75,7 @@ def has_governance_reference(doc: Document, ctx: Context, first: int, last: int)
         if any(p.search(text) for p in patterns):
             return True
     return any(
-        first <= link.line <= last and _GOVERNANCE_LINK.search(link.target)
-        for link in doc.links
+        first <= link.line <= last and _GOVERNANCE_LINK.search(link.target) for link in doc.links
     )
 
 
@@ -81,10 +84,13 @@ def check_governance(doc: Document, ctx: Context) -> Iterator[Hit]:
         if step.label is None or step.label.kind != "constitutional":
             continue
         if not has_governance_reference(doc, ctx, step.start_line, step.end_line):
-            yield Hit(step.label.line, step.label.column,
-                      f"constitutional step '{step.heading.text}' cites no governance "
-                      "requirement: name the ADR or FR it serves (e.g. ADR-10, FR21) or link "
-                      "the governance page")
+            yield Hit(
+                step.label.line,
+                step.label.column,
+                f"constitutional step '{step.heading.text}' cites no governance "
+                "requirement: name the ADR or FR it serves (e.g. ADR-10, FR21) or link "
+                "the governance page",
+            )
 
 
 def check_label_emoji(doc: Document, ctx: Context) -> Iterator[Hit]:
@@ -93,16 +99,21 @@ def check_label_emoji(doc: Document, ctx: Context) -> Iterator[Hit]:
         if label is None:
             continue
         text = doc.line_text(label.line)
-        wrong = "\U0001F534" if label.kind == "operational" else "\U0001F535"
+        wrong = "\U0001f534" if label.kind == "operational" else "\U0001f535"
         if wrong in text[max(label.column - 1, 0) : label.column + 2]:
             right = "🔵" if label.kind == "operational" else "🔴"
-            yield Hit(label.line, label.column,
-                      f"label {label.kind.upper()} is marked with the wrong emoji; use {right}")
+            yield Hit(
+                label.line,
+                label.column,
+                f"label {label.kind.upper()} is marked with the wrong emoji; use {right}",
+            )
 
 
 RULES = (
     Rule(
-        id="RB201", name="step-without-label", severity="error",
+        id="RB201",
+        name="step-without-label",
+        severity="error",
         summary="A procedure step is not labelled 🔵 OPERATIONAL or 🔴 CONSTITUTIONAL.",
         rationale=(
             "FR147: constitutional and operational procedures are clearly distinguished. An "
@@ -111,40 +122,56 @@ RULES = (
             "the step (or part of its heading); '[OPERATIONAL]' and '[CONSTITUTIONAL]' are the "
             "text forms for terminals that lose emoji."
         ),
-        bad=_wrap(_STEP.replace("🔴 **CONSTITUTIONAL** (ADR-10, FR21: the 48-hour recovery "
-                                "waiting period has elapsed)\n\n", "")),
+        bad=_wrap(
+            _STEP.replace(
+                "🔴 **CONSTITUTIONAL** (ADR-10, FR21: the 48-hour recovery "
+                "waiting period has elapsed)\n\n",
+                "",
+            )
+        ),
         good=_wrap(_STEP),
         check=check_missing_label,
     ),
     Rule(
-        id="RB202", name="unknown-label", severity="error",
+        id="RB202",
+        name="unknown-label",
+        severity="error",
         summary="A step carries a label other than OPERATIONAL or CONSTITUTIONAL.",
         rationale=(
             "The library has exactly two kinds of procedure. A third label ('🟡 ADVISORY') is "
             "not recognised by the site, the audit or the command checks, so the step is "
             "neither clearly operational nor clearly constitutional."
         ),
-        bad=_wrap(_STEP.replace("🔴 **CONSTITUTIONAL**", "🔴 **CONSTITUTIONAL**\n\n🟡 **ADVISORY**")),
+        bad=_wrap(
+            _STEP.replace("🔴 **CONSTITUTIONAL**", "🔴 **CONSTITUTIONAL**\n\n🟡 **ADVISORY**")
+        ),
         good=_wrap(_STEP),
         check=check_unknown_label,
     ),
     Rule(
-        id="RB203", name="constitutional-without-governance", severity="error",
+        id="RB203",
+        name="constitutional-without-governance",
+        severity="error",
         summary="A constitutional step cites no governance requirement (ADR, FR, governance page).",
         rationale=(
             "Story 8.9 AC4: constitutional procedures reference governance requirements. The "
             "reference tells the operator why the step cannot be skipped or shortcut, and tells "
             "the auditor which requirement it implements."
         ),
-        bad=_wrap(_STEP.replace(" (ADR-10, FR21: the 48-hour recovery waiting period has "
-                                "elapsed)", "")),
+        bad=_wrap(
+            _STEP.replace(" (ADR-10, FR21: the 48-hour recovery waiting period has elapsed)", "")
+        ),
         good=_wrap(_STEP),
         check=check_governance,
-        options={"governance": "regular expressions that count as a governance reference "
-                               "(default: ADR-n and FRn ids)"},
+        options={
+            "governance": "regular expressions that count as a governance reference "
+            "(default: ADR-n and FRn ids)"
+        },
     ),
     Rule(
-        id="RB204", name="label-emoji-mismatch", severity="error",
+        id="RB204",
+        name="label-emoji-mismatch",
+        severity="error",
         summary="A label uses the other kind's emoji (🔴 OPERATIONAL, 🔵 CONSTITUTIONAL).",
         rationale=(
             "Readers trust colour first. A red circle on an operational step, or a blue one on "

@@ -75,8 +75,11 @@ def check_broken_link(doc: Document, ctx: Context) -> Iterator[Hit]:
         if not (target == library.root or library.root in target.parents):
             continue  # RB305 reports it
         if not target.exists():
-            yield Hit(link.line, link.column,
-                      f"link to '{path}': no such file ({library.display(target)})")
+            yield Hit(
+                link.line,
+                link.column,
+                f"link to '{path}': no such file ({library.display(target)})",
+            )
 
 
 def check_index_entries(doc: Document, ctx: Context) -> Iterator[Hit]:
@@ -86,9 +89,12 @@ def check_index_entries(doc: Document, ctx: Context) -> Iterator[Hit]:
             continue
         target = resolve(library, doc, path)
         if not target.exists():
-            yield Hit(link.line, link.column,
-                      f"index entry '{link.text or path}' points to a missing file "
-                      f"'{library.display(target)}'")
+            yield Hit(
+                link.line,
+                link.column,
+                f"index entry '{link.text or path}' points to a missing file "
+                f"'{library.display(target)}'",
+            )
 
 
 def check_anchor(doc: Document, ctx: Context) -> Iterator[Hit]:
@@ -111,8 +117,9 @@ def check_anchor(doc: Document, ctx: Context) -> Iterator[Hit]:
 
             close = difflib.get_close_matches(fragment, sorted(anchors), n=1, cutoff=0.6)
             hint = f"; did you mean '#{close[0]}'?" if close else ""
-            yield Hit(link.line, link.column,
-                      f"anchor '#{fragment}' does not exist in {where}{hint}")
+            yield Hit(
+                link.line, link.column, f"anchor '#{fragment}' does not exist in {where}{hint}"
+            )
 
 
 def check_outside(doc: Document, ctx: Context) -> Iterator[Hit]:
@@ -122,22 +129,29 @@ def check_outside(doc: Document, ctx: Context) -> Iterator[Hit]:
             continue
         target = resolve(library, doc, path)
         if not (target == library.root or library.root in target.parents):
-            yield Hit(link.line, link.column,
-                      f"link to '{path}' leaves the repository; it will break in the site "
-                      "and in any copy of the library")
+            yield Hit(
+                link.line,
+                link.column,
+                f"link to '{path}' leaves the repository; it will break in the site "
+                "and in any copy of the library",
+            )
 
 
 def check_scheme(doc: Document, ctx: Context) -> Iterator[Hit]:
     for link in doc.links:
         match = _SCHEME_RE.match(link.target.strip())
         if match and match.group(1).lower() in UNSAFE_SCHEMES:
-            yield Hit(link.line, link.column,
-                      f"'{match.group(1).lower()}:' link: runbooks link only to pages, files "
-                      "and web addresses")
+            yield Hit(
+                link.line,
+                link.column,
+                f"'{match.group(1).lower()}:' link: runbooks link only to pages, files "
+                "and web addresses",
+            )
 
 
-_UNSAFE_TAG_RE = re.compile(r"<\s*(script|iframe|object|embed|frame|frameset|base|meta|form)\b",
-                            re.IGNORECASE)
+_UNSAFE_TAG_RE = re.compile(
+    r"<\s*(script|iframe|object|embed|frame|frameset|base|meta|form)\b", re.IGNORECASE
+)
 _HANDLER_RE = re.compile(r"<[^>]*?\s(on[a-z]+)\s*=", re.IGNORECASE | re.DOTALL)
 
 
@@ -148,9 +162,12 @@ def check_html(doc: Document, ctx: Context) -> Iterator[Hit]:
                 before = frag.html[: match.start()]
                 row = before.count("\n")
                 column = (frag.column if row == 0 else 1) + match.start() - (before.rfind("\n") + 1)
-                yield Hit(frag.line + row, column,
-                          f"raw HTML {what.format(match.group(1).lower())}: runbooks must not "
-                          "run code or embed remote content in the site")
+                yield Hit(
+                    frag.line + row,
+                    column,
+                    f"raw HTML {what.format(match.group(1).lower())}: runbooks must not "
+                    "run code or embed remote content in the site",
+                )
 
 
 def _index_targets(library: Library) -> set[Path]:
@@ -176,23 +193,32 @@ def check_not_in_index(library: Library, ctx: Context) -> Iterator[Hit]:
         display = library.display(path)
         if not library.in_scope(display):
             continue
-        yield Hit(1, 1, f"not listed in the index ({library.display(library.index_path)})",
-                  path=display)
+        yield Hit(
+            1, 1, f"not listed in the index ({library.display(library.index_path)})", path=display
+        )
 
 
 def check_index_exists(library: Library, ctx: Context) -> Iterator[Hit]:
-    if library.is_library_layout() and not library.index_path.is_file() and \
-            library.runbook_files():
-        yield Hit(1, 1, "the library has no index: create it with a table of every runbook",
-                  path=library.display(library.index_path))
+    if library.is_library_layout() and not library.index_path.is_file() and library.runbook_files():
+        yield Hit(
+            1,
+            1,
+            "the library has no index: create it with a table of every runbook",
+            path=library.display(library.index_path),
+        )
 
 
-_FILES_OK = {"runbooks/index.md": "# Index\n\n- [Scaling](scaling.md)\n",
-             "runbooks/scaling.md": "# Scaling\n"}
+_FILES_OK = {
+    "runbooks/index.md": "# Index\n\n- [Scaling](scaling.md)\n",
+    "runbooks/scaling.md": "# Scaling\n",
+}
 
 RULES = (
     Rule(
-        id="RB301", name="not-in-index", severity="error", fixable=True,
+        id="RB301",
+        name="not-in-index",
+        severity="error",
+        fixable=True,
         summary="A runbook or drill is not listed in the index.",
         rationale=(
             "Story 8.9 AC5: an index provides quick navigation. During an outage operators "
@@ -202,14 +228,21 @@ RULES = (
         bad="runbooks/index.md lists backup.md only; runbooks/scaling.md exists",
         good="runbooks/index.md lists backup.md and scaling.md",
         check_library=check_not_in_index,
-        bad_files={"runbooks/index.md": "# Index\n\n- [Backup](backup.md)\n",
-                   "runbooks/backup.md": "# Backup\n", "runbooks/scaling.md": "# Scaling\n"},
-        good_files={"runbooks/index.md": "# Index\n\n- [Backup](backup.md)\n"
-                                          "- [Scaling](scaling.md)\n",
-                    "runbooks/backup.md": "# Backup\n", "runbooks/scaling.md": "# Scaling\n"},
+        bad_files={
+            "runbooks/index.md": "# Index\n\n- [Backup](backup.md)\n",
+            "runbooks/backup.md": "# Backup\n",
+            "runbooks/scaling.md": "# Scaling\n",
+        },
+        good_files={
+            "runbooks/index.md": "# Index\n\n- [Backup](backup.md)\n- [Scaling](scaling.md)\n",
+            "runbooks/backup.md": "# Backup\n",
+            "runbooks/scaling.md": "# Scaling\n",
+        },
     ),
     Rule(
-        id="RB302", name="index-entry-missing-file", severity="error",
+        id="RB302",
+        name="index-entry-missing-file",
+        severity="error",
         summary="The index links to a runbook file that does not exist.",
         rationale=(
             "A dead entry in the index sends the operator to a 404 at the worst moment. Remove "
@@ -224,7 +257,9 @@ RULES = (
         example_path="runbooks/index.md",
     ),
     Rule(
-        id="RB303", name="broken-link", severity="error",
+        id="RB303",
+        name="broken-link",
+        severity="error",
         summary="A relative link points to a file that does not exist.",
         rationale=(
             "Runbooks send operators to each other ('continue in Recovery'). A broken link "
@@ -239,7 +274,9 @@ RULES = (
         example_path="runbooks/scaling.md",
     ),
     Rule(
-        id="RB304", name="broken-anchor", severity="error",
+        id="RB304",
+        name="broken-anchor",
+        severity="error",
         summary="A link's '#anchor' matches no heading of the target page.",
         rationale=(
             "Anchors are computed from headings the way the site computes them (lowercase, "
@@ -250,13 +287,17 @@ RULES = (
         good=_RUNBOOK,
         check=check_anchor,
         kinds=DOC_KINDS,
-        bad_files={"runbooks/scaling.md": _RUNBOOK,
-                   "runbooks/recovery.md": "# Recovery\n\n## Steps\n"},
+        bad_files={
+            "runbooks/scaling.md": _RUNBOOK,
+            "runbooks/recovery.md": "# Recovery\n\n## Steps\n",
+        },
         good_files={"runbooks/scaling.md": _RUNBOOK, "runbooks/recovery.md": _RECOVERY},
         example_path="runbooks/scaling.md",
     ),
     Rule(
-        id="RB305", name="link-outside-repository", severity="error",
+        id="RB305",
+        name="link-outside-repository",
+        severity="error",
         summary="A relative link climbs out of the repository.",
         rationale=(
             "'../../other-repo/doc.md' works on one laptop and nowhere else: not in the site, "
@@ -268,7 +309,9 @@ RULES = (
         kinds=DOC_KINDS,
     ),
     Rule(
-        id="RB306", name="unsafe-link-scheme", severity="error",
+        id="RB306",
+        name="unsafe-link-scheme",
+        severity="error",
         summary="A 'javascript:', 'data:' or 'vbscript:' link.",
         rationale=(
             "Such links run code or smuggle content into the site an operator trusts during an "
@@ -280,7 +323,9 @@ RULES = (
         kinds=DOC_KINDS,
     ),
     Rule(
-        id="RB307", name="missing-index", severity="error",
+        id="RB307",
+        name="missing-index",
+        severity="error",
         summary="The library has runbooks but no index.",
         rationale=(
             "Story 8.9 AC5: an index provides quick navigation, and the site's navigation is "
@@ -290,11 +335,15 @@ RULES = (
         good="runbooks/index.md lists backup.md",
         check_library=check_index_exists,
         bad_files={"runbooks/backup.md": "# Backup\n"},
-        good_files={"runbooks/backup.md": "# Backup\n",
-                    "runbooks/index.md": "# Index\n\n- [Backup](backup.md)\n"},
+        good_files={
+            "runbooks/backup.md": "# Backup\n",
+            "runbooks/index.md": "# Index\n\n- [Backup](backup.md)\n",
+        },
     ),
     Rule(
-        id="RB310", name="unsafe-html", severity="error",
+        id="RB310",
+        name="unsafe-html",
+        severity="error",
         summary="Raw <script>, <iframe>, <object>, <form> or an on*= event handler in a runbook.",
         rationale=(
             "The site is opened from laptops during incidents, often offline. Embedded scripts "

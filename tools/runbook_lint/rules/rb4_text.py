@@ -88,9 +88,13 @@ def check_lookalikes(doc: Document, ctx: Context) -> Iterator[Hit]:
             continue
         unique = sorted(set(names), key=names.index)
         fix = Fix("replace lookalike characters with ASCII", tuple(edits)) if edits else None
-        yield Hit(line, column + first,
-                  f"{', '.join(unique)} in code: a pasted command will fail; type the ASCII "
-                  "character instead", fix=fix)
+        yield Hit(
+            line,
+            column + first,
+            f"{', '.join(unique)} in code: a pasted command will fail; type the ASCII "
+            "character instead",
+            fix=fix,
+        )
 
 
 def check_secrets(doc: Document, ctx: Context) -> Iterator[Hit]:
@@ -98,18 +102,24 @@ def check_secrets(doc: Document, ctx: Context) -> Iterator[Hit]:
     for line, column, text in code_spans(doc):
         for offset, kind in find_secrets(text, code=True):
             seen.add((line, column + offset))
-            yield Hit(line, column + offset,
-                      f"{kind} written inline: reference an environment variable ($NAME) or a "
-                      "<placeholder> instead, and rotate the exposed secret")
+            yield Hit(
+                line,
+                column + offset,
+                f"{kind} written inline: reference an environment variable ($NAME) or a "
+                "<placeholder> instead, and rotate the exposed secret",
+            )
     for number, text in enumerate(doc.lines, start=1):
         for offset, kind in find_secrets(text, code=False):
             if (number, offset + 1) in seen or any(
                 ln == number and c <= offset + 1 for ln, c in seen
             ):
                 continue
-            yield Hit(number, offset + 1,
-                      f"{kind} written inline: reference an environment variable ($NAME) or a "
-                      "<placeholder> instead, and rotate the exposed secret")
+            yield Hit(
+                number,
+                offset + 1,
+                f"{kind} written inline: reference an environment variable ($NAME) or a "
+                "<placeholder> instead, and rotate the exposed secret",
+            )
 
 
 def check_bidi(doc: Document, ctx: Context) -> Iterator[Hit]:
@@ -117,15 +127,21 @@ def check_bidi(doc: Document, ctx: Context) -> Iterator[Hit]:
         for index, char in enumerate(text):
             if char in BIDI:
                 name = unicodedata.name(char, f"U+{ord(char):04X}")
-                yield Hit(number, index + 1,
-                          f"bidirectional control character {name}: it can make text display "
-                          "differently from what is copied; remove it")
+                yield Hit(
+                    number,
+                    index + 1,
+                    f"bidirectional control character {name}: it can make text display "
+                    "differently from what is copied; remove it",
+                )
                 break
 
 
 RULES = (
     Rule(
-        id="RB401", name="lookalike-characters", severity="error", fixable=True,
+        id="RB401",
+        name="lookalike-characters",
+        severity="error",
+        fixable=True,
         summary="Code contains en/em dashes, smart quotes, non-breaking or zero-width spaces.",
         rationale=(
             "Word processors and chat tools turn '--root' into '–root' and straight quotes into "
@@ -139,7 +155,9 @@ RULES = (
         kinds=DOC_KINDS,
     ),
     Rule(
-        id="RB402", name="inline-secret", severity="error",
+        id="RB402",
+        name="inline-secret",
+        severity="error",
         summary="A secret (token, key, password literal) is written in the runbook.",
         rationale=(
             "Runbooks are copied into tickets, chat and the offline site. A secret written in "
@@ -148,13 +166,15 @@ RULES = (
             "placeholders; the finding never repeats the value."
         ),
         bad='```bash\ncurl -H "Authorization: Bearer 8f3b2a9c7d1e4f6a0b5c8d2e7f9a1b3c" \\\n'
-            "  https://api.internal/health\n```",
+        "  https://api.internal/health\n```",
         good='```bash\ncurl -H "Authorization: Bearer $API_TOKEN" https://api.internal/health\n```',
         check=check_secrets,
         kinds=DOC_KINDS,
     ),
     Rule(
-        id="RB403", name="bidi-control", severity="error",
+        id="RB403",
+        name="bidi-control",
+        severity="error",
         summary="Invisible bidirectional control characters in the text.",
         rationale=(
             "Bidirectional overrides reorder how text is displayed without changing what is "

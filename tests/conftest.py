@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+
+import pytest
+
+from runbook_lint.cli import main
+
+TODAY = "2026-11-23"
+
+
+@pytest.fixture(autouse=True)
+def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("RUNBOOK_LINT_TODAY", TODAY)
+    yield
+
+
+def write_files(root: Path, files: Mapping[str, str | bytes]) -> None:
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8", newline="")
+
+
+Runner = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Runner:
+    """Write `files` into a fresh folder, chdir there and run `runbook-lint ARGS`."""
+
+    def _run(files: Mapping[str, str | bytes], *args: str) -> tuple[int, str, str]:
+        write_files(tmp_path, files)
+        monkeypatch.chdir(tmp_path)
+        capsys.readouterr()
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return _run
+
+
+def lines_of(out: str) -> list[str]:
+    return [line for line in out.splitlines() if line and not line.startswith(("Found ", "All "))]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if os.environ.get("RUNBOOK_LINT_SKIP_BROWSER"):
+        skip = pytest.mark.skip(reason="RUNBOOK_LINT_SKIP_BROWSER is set")
+        for item in items:
+            if "browser" in item.keywords:
+                item.add_marker(skip)
