@@ -39,7 +39,10 @@ class Artifacts:
             schema = self.schema_for(artifact)
             if schema is None or schema.contents is None:
                 continue
-            missing = self.schemas.defines(schema, ref.path)
+            path = ref.path
+            if artifact.jsonl and path and path[0].startswith("["):
+                path = path[1:]  # `jq -s '.[0].x'`: the index picks a line
+            missing = self.schemas.defines(schema, path)
             if missing is None:
                 return None
             checked.append(artifact.path)
