@@ -95,6 +95,7 @@ class _Walker:
         self.words = words
         self.result = result
         self.argparse = contract.source.startswith("argparse:")
+        self.suggested: set[str] = set()
 
     # -- classification -----------------------------------------------------------------------
 
@@ -175,8 +176,7 @@ class _Walker:
                 if j == i:
                     # No argument left for this word: it and its chunk are extra.
                     while j < n and pattern[j - start] in "A-":
-                        if pattern[j - start] == "A":
-                            self._extra(state, j)
+                        self._extra(state, j)  # argparse rejects a stray `--` too
                         j += 1
                 i = j
             self._consume_positionals(state, n)
@@ -225,6 +225,9 @@ class _Walker:
         if opt.spec is None:
             if not opt.silent:
                 names = sorted(state.scope_names(), key=str)
+                close = difflib.get_close_matches(opt.name, names, n=1, cutoff=0.6)
+                if close:  # a misspelt required option is one mistake, not two
+                    self.suggested.add(state.scope[close[0]].name)
                 self.result.problems.append(
                     Problem(
                         UNKNOWN_OPTION,
@@ -282,7 +285,8 @@ class _Walker:
                 return i + 1
             # values from the following words
             rest = "".join(pattern[i + 1 - start :])
-            m = re.match(_nargs_pattern(spec.min_values, spec.max_values), rest)
+            # As in argparse, an option's values never include a `--`.
+            m = re.match(_nargs_pattern(spec.min_values, spec.max_values).replace("-*", ""), rest)
             if m is None:
                 got = ""
                 if i + 1 < len(words):
@@ -327,7 +331,7 @@ class _Walker:
             indices = [k for k in range(j, j + count) if state.pattern[k - start] == "A"]
             if spec is _SUBCOMMAND:
                 del specs[: len(counts)]
-                self._enter(state, indices[0])
+                self._enter(state, j)  # argparse passes a leading `--` on as the name
                 return len(self.words)
             for k in indices:
                 self._check_value(state, spec, k, f"argument {spec.name}")
@@ -390,7 +394,7 @@ class _Walker:
         label = _label(self.contract, state.path)
         where = state.name_index
         for opt in cmd.options:
-            if opt.required and opt.name not in seen:
+            if opt.required and opt.name not in seen and opt.name not in self.suggested:
                 self.result.problems.append(
                     Problem(MISSING_OPTION, where, f"{label} requires option {opt.name!r}")
                 )
