@@ -93,13 +93,8 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
         if self.config.lint:
             self._lint()
         self.site = site_library.load(self.lint_config)
-        self._add_tree(files, config, self.lint_config.path(self.lint_config.runbooks))
-        self._add_tree(
-            files,
-            config,
-            self.lint_config.path(self.lint_config.schemas),
-            suffixes=(".json", ".yaml", ".yml"),
-        )
+        self._add_tree(files, config, self.lint_config.runbooks)
+        self._add_tree(files, config, self.lint_config.schemas, suffixes=(".json", ".yaml", ".yml"))
         self.generated = {}
         self.groups = {
             "runbooks": site_library.nav_runbooks(self.site),
@@ -137,10 +132,11 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
         self,
         files: Files,
         config: MkDocsConfig,
-        folder: Path,
+        prefix: str,
         suffixes: tuple[str, ...] | None = None,
     ) -> None:
         """Publish a folder of the repository in place (its path in the site = its path here)."""
+        folder = self.root / prefix
         if not folder.is_dir():
             return
         from .library import SKIP_DIRS
@@ -156,7 +152,7 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
                     continue
                 if docs_dir in path.resolve().parents:
                     continue  # already part of docs/
-                uri = path.relative_to(self.root).as_posix()
+                uri = posixpath.normpath(f"{prefix}/{path.relative_to(folder).as_posix()}")
                 existing = files.get_file_from_path(uri)
                 if existing is not None:
                     log.warning(f"runbook-lint: {uri} exists in docs/ too; the docs/ copy wins")
@@ -193,7 +189,7 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
         self.groups["rules"] = rule_nav
 
         folder = f"{REFERENCE}/contracts"
-        contracts_dir = cfg.path(cfg.contracts)
+        contracts_dir = self.root / cfg.contracts
         contracts = contracts_mod.load(contracts_dir, self.root)
         self.generated[f"{folder}/index.md"] = contracts_mod.index_page(
             contracts, _rel_display(contracts_dir, self.root)
@@ -206,8 +202,8 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
         self.groups["contracts"] = contract_nav
 
         folder = f"{REFERENCE}/schemas"
-        artifacts_dir = cfg.path(cfg.schemas) / "artifacts"
-        schemas = schemas_mod.load(artifacts_dir, cfg.path(cfg.samples), self.root)
+        artifacts_dir = self.root / cfg.schemas / "artifacts"
+        schemas = schemas_mod.load(artifacts_dir, self.root / cfg.samples, self.root)
         resolver = schemas_mod.Resolver(cfg.path(cfg.schemas))
         uri_of = {s.name: f"{folder}/{s.name}.md" for s in schemas}
         index_uri = f"{folder}/index.md"
