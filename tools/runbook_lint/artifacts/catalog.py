@@ -72,7 +72,7 @@ class Catalog:
     def named(self, reference: str) -> list[Artifact]:
         """Artifacts a path written in a runbook refers to (most specific first)."""
         ref = split_path(reference)
-        if not ref or not ref[-1].endswith((*ARTIFACT_SUFFIXES, ".md")):
+        if not ref or not re.search(r"\.[A-Za-z0-9]+$", ref[-1]):
             return []
         if _is_placeholder(ref[-1]):
             return []

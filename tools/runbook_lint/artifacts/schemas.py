@@ -76,9 +76,11 @@ def remote_reason(ref: str) -> str | None:
 class SchemaStore:
     files: dict[str, SchemaFile] = field(default_factory=dict)  # by display path
     by_uri: dict[str, SchemaFile] = field(default_factory=dict)
+    _registry: Registry[Any] | None = None
 
     def add(self, file: SchemaFile) -> None:
         self.files[file.display] = file
+        self._registry = None
         self.by_uri[file.uri] = file
         if file.id:
             self.by_uri[urldefrag(file.id).url] = file
@@ -166,6 +168,12 @@ class SchemaStore:
     # -- validation with jsonschema ----------------------------------------------------------
 
     def registry(self) -> Registry[Any]:
+        """Every local schema under its `$id` and file URI; anything else is refused."""
+        if self._registry is None:
+            self._registry = self._build_registry()
+        return self._registry
+
+    def _build_registry(self) -> Registry[Any]:
         from referencing import Registry, Resource
         from referencing.exceptions import NoSuchResource
 

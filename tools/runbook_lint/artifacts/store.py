@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +21,7 @@ class Artifacts:
     catalog_path: str
     schemas: SchemaStore
     schemas_dir: Path
+    schema_validity: dict[str, bool] = field(default_factory=dict)
 
     def schema_for(self, artifact: Artifact) -> SchemaFile | None:
         if artifact.schema is None:

@@ -60,6 +60,8 @@ def _documents(text: str, jsonl: bool) -> Iterator[tuple[int, ParsedJson | json.
             yield 1, parse(text)
         except json.JSONDecodeError as exc:
             yield 1, exc
+        except RecursionError:
+            yield 1, json.JSONDecodeError("nested too deeply to check", text, 0)
         return
     lines = text.split("\n")
     if lines and lines[-1] == "":
@@ -75,6 +77,8 @@ def _documents(text: str, jsonl: bool) -> Iterator[tuple[int, ParsedJson | json.
             yield number, parse(line, line_offset=number - 1)
         except json.JSONDecodeError as exc:
             yield number, exc
+        except RecursionError:
+            yield number, json.JSONDecodeError("nested too deeply to check", line, 0)
 
 
 def _decode_hit(exc: json.JSONDecodeError, path: str, number: int, jsonl: bool) -> Hit:
@@ -151,7 +155,9 @@ def _validator(state: Artifacts, schema: Any) -> Any:
 
 
 def _valid_schema(state: Artifacts, display: str) -> bool:
-    return not any(True for _ in _schema_problems(state, display))
+    if display not in state.schema_validity:
+        state.schema_validity[display] = not any(True for _ in _schema_problems(state, display))
+    return state.schema_validity[display]
 
 
 def check_without_schema(library: Library, ctx: Context) -> Iterator[Hit]:
