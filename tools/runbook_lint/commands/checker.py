@@ -300,7 +300,12 @@ class _Walker:
                         else f"option {opt.name!r} needs {spec.min_values} values" + got,
                     )
                 )
-                return i + 1
+                # Too few values: the ones given belong to the option, not to the arguments.
+                k = i + 1
+                while k < len(words) and pattern[k - start] == "A":
+                    pattern[k - start] = "X"
+                    k += 1
+                return k
             count = len(m.group(1))
             for k in range(i + 1, i + 1 + count):
                 if pattern[k - start] == "A":

@@ -9,7 +9,7 @@ unless the option is marked ``recursive``.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 UNBOUNDED = None
@@ -175,7 +175,7 @@ def contract_from_dict(data: Mapping[str, Any]) -> Contract:
         version=str(info.get("version", "")),
         description=str(info.get("description", "")),
         source=str(ext.get("source", "declared")),
-        root=_command_from(data, name=title),
+        root=replace(_command_from(data, name=title), description=str(info.get("description", ""))),
         extra=dict(ext),
     )
 
