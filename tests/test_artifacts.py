@@ -256,10 +256,11 @@ def test_rb506_jq_filters(run: Runner) -> None:
         "jq '.timeline[0].at, .takeover | .handoff_applied' reports/operator-recovery.json\n"
         "jq -s '.[0].type' state/events.jsonl\n"
         "jq -s '.[0].kind' state/events.jsonl\n"
+        "jq --arg t x -r '.takeover.applied' reports/operator-recovery.json\n"
         "```\n"
     )
     got = rb506(run, md)
-    assert [(g[1], g[2]) for g in got] == [(4, 21), (5, 5), (6, 5), (9, 8)]
+    assert [(g[1], g[2]) for g in got] == [(4, 21), (5, 5), (6, 5), (9, 8), (10, 18)]
     assert (
         "field 'health.reasonCode' is not defined in the schema of "
         ".superloop/ops-manager/<loop>/state.json" in got[0][3]

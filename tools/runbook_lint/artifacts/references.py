@@ -33,6 +33,9 @@ _EXPLICIT = re.compile(r"^(?P<file>[^\s#`]+\.jsonl?)#(?P<path>\.?[A-Za-z_][^\s]*
 _JQ_PATH = re.compile(
     rf"(?<![\w\]\)$.])\.(?:(?P<first>{_IDENT})|(?=\[))(?P<tail>(?:\.{_IDENT}|\[\d*\]|\[\"[^\"]*\"\]|\?)*)"
 )
+_JQ_FILTER = re.compile(
+    r"(?:\s+(?:--(?:arg|argjson|slurpfile|rawfile)\s+\S+\s+\S+|-[A-Za-z-]+))*\s+'([^']*)'"
+)
 _TAIL_PART = re.compile(rf"\.({_IDENT})|\[(\d*)\]|\[\"([^\"]*)\"\]")
 
 
@@ -148,7 +151,7 @@ def _jq_in_command(command: str, catalog: Catalog) -> Iterator[tuple[str, int, l
     for match in re.finditer(r"(?:^|[|;&]\s*|\s)jq\b", command):
         start = match.end()
         rest = command[start:]
-        filt = re.match(r"(?:\s+-[A-Za-z-]+(?:\s+--arg\S*\s+\S+\s+\S+)?)*\s+'([^']*)'", rest)
+        filt = _JQ_FILTER.match(rest)
         if filt is None:
             continue
         filter_offset = start + filt.start(1)

@@ -315,7 +315,7 @@ def check_unknown_field(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 
 _CHECK_BAD = """\
-- [ ] Validate the takeover in `state/heartbeat_status.json`:
+- [ ] Confirm the heartbeat in `state/heartbeat_status.json`:
   - `state == STALE`
 """
 
