@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from runbook_lint.artifacts.positions import format_path, parse
 
@@ -397,3 +399,29 @@ def test_jsonschema_is_not_imported_for_runbooks_only() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=False
     ).stdout
     assert out.strip().splitlines()[-1] == "False False"
+
+
+# -- the position index agrees with the decoder on any document ------------------------------
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(_json, st.sampled_from([None, 0, 2]))
+@settings(max_examples=200, deadline=None)
+def test_every_value_starts_where_the_index_says(value: object, indent: int | None) -> None:
+    text = json.dumps(value, indent=indent, ensure_ascii=False)
+    doc = parse(text)
+    decoder = json.JSONDecoder()
+    for path, offset in doc.values.items():
+        node = value
+        for part in path:
+            node = node[part]  # type: ignore[index]
+        assert decoder.raw_decode(text, offset)[0] == node
+        if path and isinstance(path[-1], str):
+            assert decoder.raw_decode(text, doc.keys[path])[0] == path[-1]
