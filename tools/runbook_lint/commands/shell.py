@@ -81,6 +81,8 @@ class _Offsets:
 
 
 def _unescape_word(raw: str) -> str:
+    if "\\" not in raw:
+        return raw
     out: list[str] = []
     i = 0
     while i < len(raw):
@@ -96,6 +98,8 @@ def _unescape_word(raw: str) -> str:
 
 
 def _unescape_dq(raw: str) -> str:
+    if "\\" not in raw:
+        return raw
     out: list[str] = []
     i = 0
     while i < len(raw):

@@ -45,6 +45,10 @@ def registry(ctx: Context) -> Registry:
 
 def issues(doc: Document, ctx: Context) -> list[an.Issue]:
     def compute() -> list[an.Issue]:
+        from ..commands.snippets import SHELL_LANGS
+
+        if not doc.inline_codes and not any(b.lang in SHELL_LANGS for b in doc.code_blocks):
+            return []  # nothing to check: load neither contracts nor the shell grammar
         from ..commands.introspect import IntrospectionError
         from ..commands.loader import ContractError
         from ..errors import UsageError
