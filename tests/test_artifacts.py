@@ -425,3 +425,33 @@ def test_every_value_starts_where_the_index_says(value: object, indent: int | No
         assert decoder.raw_decode(text, offset)[0] == node
         if path and isinstance(path[-1], str):
             assert decoder.raw_decode(text, doc.keys[path])[0] == path[-1]
+
+
+@pytest.mark.parametrize(
+    ("filter_text", "paths"),
+    [
+        (".a.b", [("a", "b")]),
+        (".a[]", [("a", "[]")]),
+        (".a, .b.c", [("a",), ("b", "c")]),
+        (".[0].x", [("[0]", "x")]),
+        (".a[] | .b", [("a", "[]"), ("a", "[]", "b")]),
+        ('.a[] | select(.t == "x.y") | .u', [("a", "[]"), ("a", "[]", "t"), ("a", "[]", "u")]),
+        (".a | map(.b)", [("a",), ("a", "[]", "b")]),
+        ('.["odd key"].x', [("odd key", "x")]),
+        ("length", []),
+        (". | keys", []),
+        (".a + 1 | .b", [("a",)]),
+    ],
+)
+def test_jq_paths(filter_text: str, paths: list[tuple[str, ...]]) -> None:
+    from runbook_lint.artifacts.references import jq_paths
+
+    assert [p for p, _ in jq_paths(filter_text)] == paths
+
+
+def test_console_output_lines_are_not_commands(run: Runner) -> None:
+    md = (
+        "# R\n\n```console\n$ jq '.takeover.handoff_applied' reports/operator-recovery.json\n"
+        "jq '.not.a.field' reports/operator-recovery.json\n```\n"
+    )
+    assert rb506(run, md) == []

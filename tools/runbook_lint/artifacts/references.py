@@ -86,7 +86,8 @@ def _top_level_split(text: str, sep: str) -> list[tuple[int, str]]:
 
 
 def _strings_masked(text: str) -> str:
-    return re.sub(r'"(?:\\.|[^"\\])*"', lambda m: " " * len(m.group(0)), text)
+    # string literals cannot hold field paths, except as a key in `.["odd key"]`
+    return re.sub(r'(?<!\[)"(?:\\.|[^"\\])*"', lambda m: " " * len(m.group(0)), text)
 
 
 def jq_paths(filter_text: str) -> Iterator[tuple[FieldPath, int]]:
@@ -121,29 +122,19 @@ def jq_paths(filter_text: str) -> Iterator[tuple[FieldPath, int]]:
 
 
 def _code_lines(doc: Document) -> Iterator[tuple[str, int, int]]:
-    """Logical shell lines (continuations joined) with the position of each physical line."""
+    """Command lines of shell blocks with their position; console output lines are skipped."""
     for block in doc.code_blocks:
         if block.lang not in SHELL_LANGS:
             continue
-        pending: list[tuple[str, int, int]] = []
+        continued = False
         for src in block.lines:
-            text = src.text
-            if block.lang == "console" and text.startswith("$ "):
-                text, col = text[2:], src.column + 2
-            else:
-                col = src.column
-            pending.append((text, src.line, col))
-            if text.rstrip().endswith("\\"):
-                continue
-            yield from _join(pending)
-            pending = []
-        if pending:
-            yield from _join(pending)
-
-
-def _join(pieces: list[tuple[str, int, int]]) -> Iterator[tuple[str, int, int]]:
-    # Yield each physical line separately but remember the whole command for artifact lookup.
-    yield from pieces
+            text, column = src.text, src.column
+            if block.lang == "console" and not continued:
+                if not text.startswith("$ "):
+                    continue
+                text, column = text[2:], column + 2
+            continued = text.rstrip().endswith("\\")
+            yield text, src.line, column
 
 
 def _jq_in_command(command: str, catalog: Catalog) -> Iterator[tuple[str, int, list[Artifact]]]:
