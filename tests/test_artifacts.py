@@ -455,3 +455,16 @@ def test_console_output_lines_are_not_commands(run: Runner) -> None:
         "jq '.not.a.field' reports/operator-recovery.json\n```\n"
     )
     assert rb506(run, md) == []
+
+
+def test_rb506_step_heading_naming_the_artifact(run: Runner) -> None:
+    md = (
+        "# R\n\n## Procedure\n\n### Step 1: Check `reports/operator-recovery.json`\n\n"
+        "- [ ] `takeover.handoff_applied` is true\n"
+        "- [ ] `takeover.handoff` is true\n"
+        "- [ ] Keep `state/heartbeat_status.json` as evidence\n"
+        "- [ ] Note `PASS` or `REQUIRES_REVIEW`\n\n"
+        "### Step 2: Other\n\n- [ ] `takeover.nothing` is not checked here\n"
+    )
+    got = rb506(run, md)
+    assert [(g[1], g[2]) for g in got] == [(8, 8)]

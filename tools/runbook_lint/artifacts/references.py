@@ -275,6 +275,17 @@ def _list_refs(doc: Document, catalog: Catalog) -> Iterator[FieldRef]:
         for j, child in enumerate(items):
             if child.parent == index:
                 yield from field_refs(arts, item_codes(j), child)
+    for heading in doc.headings:
+        # a step or section whose heading names one artifact: its checklist items that start
+        # with a field path are fields of that artifact
+        arts = _named_artifacts(codes_in(heading.line, heading.line), catalog)
+        if not arts:
+            continue
+        end = doc.section_end(heading)
+        for j, item in enumerate(items):
+            if item.depth == 0 and heading.line < item.line <= end:
+                codes = item_codes(j)
+                yield from field_refs(arts, codes[:1], item)
     for para in doc.paragraphs:
         if para.in_list or not para.text.rstrip().endswith(":"):
             continue
