@@ -107,8 +107,13 @@ def test_valid_commands_are_clean(lint, command: str) -> None:  # type: ignore[n
 
 
 def test_one_finding_per_mistake(lint) -> None:  # type: ignore[no-untyped-def]
-    # An unknown option takes its apparent value with it: no "too many arguments" cascade.
+    # A misspelt required option is one finding (not also "missing --target"), and its value
+    # goes with it (no "too many arguments" cascade).
     found = lint(block("demo deploy --targt prod api"))
+    assert [(f[0], f[2]) for f in found] == [("RB423", 13)]
+    assert "did you mean '--target'?" in found[0][3]
+    # An unrelated unknown option leaves the required one missing.
+    found = lint(block("demo deploy --zzz prod api"))
     assert [(f[0], f[2]) for f in found] == [("RB424", 6), ("RB423", 13)]
 
 
@@ -171,6 +176,14 @@ def test_destructive_command_needs_a_safeguard_before_it(lint) -> None:  # type:
     assert [f[0] for f in lint(block("demo db restore --snapshot s1", "demo db backup"))] == [
         "RB432"
     ]
+
+
+def test_prose_mention_is_not_an_execution(lint) -> None:  # type: ignore[no-untyped-def]
+    page = CONSTITUTIONAL.replace(
+        "- [ ] Halt the system", "- [ ] Do not run `demo halt` here; escalate instead"
+    ).format(label="🔵 **OPERATIONAL**")
+    # the fenced command still counts; the inline mention does not add a second finding
+    assert [(f[0], f[1]) for f in lint(page)] == [("RB431", 12)]
 
 
 def test_inline_command_to_verify(lint) -> None:  # type: ignore[no-untyped-def]

@@ -157,7 +157,7 @@ class Analyzer:
         if mention and not argv:
             return  # `runbook-lint` named in prose, not a command to run
         if program.makefile is not None or resolved.key == "make":
-            self._make(snippet, program, argv, line, column)
+            self._make(snippet, program, argv, mention)
             return
         contract = self.registry.contract(program)
         assert contract is not None
@@ -168,6 +168,8 @@ class Analyzer:
             word = name_word if problem.index < 0 else argv[problem.index]
             p_line, p_column = snippet.position(word.start)
             self.issues.append(Issue(problem.kind, p_line, p_column, problem.message))
+        if mention:
+            return  # naming a command in prose does not run it: no label or safeguard checks
         for use in result.commands:
             word = name_word if use.index < 0 else argv[use.index]
             u_line, u_column = snippet.position(word.start)
@@ -179,8 +181,7 @@ class Analyzer:
         snippet: Snippet,
         program: Program,
         argv: Sequence[Word],
-        line: int,
-        column: int,
+        mention: bool,
     ) -> None:
         contract = None if program.makefile is not None else self.registry.contract(program)
         if contract is not None:
@@ -201,7 +202,7 @@ class Analyzer:
                     f"make target {target!r} is not in {where}{hint}",
                 )
             )
-        if contract is not None:
+        if contract is not None and not mention:
             for i, word in enumerate(argv):
                 spec = contract.root.subcommand(word.text)
                 if spec is not None and not word.dynamic:
