@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from runbook_lint.commands.analysis import Analyzer
+from runbook_lint.commands.programs import load_registry
+from runbook_lint.document import Document
 
 from .test_commands_checks import lint  # noqa: F401  (the fixture)
+
+FIXTURE = Path(__file__).parent / "fixtures" / "commands"
 
 CASES = [
     ("plain block", "# E\n\n```bash\ndemo logs --folow\n```\n", (4, 11)),
@@ -21,6 +31,13 @@ CASES = [
         (6, 15),
     ),
     ("tab inside the command", "# E\n\n```bash\ndemo\tlogs\t--folow\n```\n", (4, 11)),
+    ("tab-indented command", "# E\n\n```bash\n\tdemo logs --folow\n```\n", (4, 12)),
+    (
+        "tab after the list marker",
+        "# E\n\n1.\tRun:\n\n\t```bash\n\tdemo logs --folow\n\t```\n",
+        (6, 12),
+    ),
+    ("tab after the quote marker", "# E\n\n>\t```bash\n>\tdemo logs --folow\n>\t```\n", (4, 13)),
     ("CRLF line endings", "# E\r\n\r\n```bash\r\ndemo logs --folow\r\n```\r\n", (4, 11)),
     (
         "multibyte before the error",
@@ -60,3 +77,24 @@ def test_unparseable_position_in_quote_with_multibyte(lint) -> None:  # type: ig
     found = lint('# E\n\n> ```bash\n> echo "🔵" \'unterminated\n> ```\n')
     assert [(f[0], f[1], f[2]) for f in found] == [("RB420", 4, 12)]
     assert '> echo "🔵" \'unterminated'[11] == "'"
+
+
+SHELLISH = st.lists(
+    st.sampled_from([*"demo logs--folw<>|&;()$\"'`\\{}=# \t\n-_xü🔵", "\r\n"]), max_size=60
+).map("".join)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(SHELLISH, st.sampled_from(["", "> ", "- ", "1. ", "> - "]))
+def test_any_snippet_gives_findings_inside_the_file_never_an_exception(
+    body: str, prefix: str
+) -> None:
+    indent = " " * len(prefix) if prefix.endswith(("- ", ". ")) else prefix
+    lines = [prefix + "```bash"] + [indent + line for line in body.split("\n")] + [indent + "```"]
+    doc = Document.parse("runbooks/x.md", "# E\n\n" + "\n".join(lines) + "\n")
+    registry = load_registry(
+        FIXTURE / "schemas/cli/programs.yaml", FIXTURE, FIXTURE / "schemas/cli"
+    )
+    for issue in Analyzer(doc, registry, "runbooks/x.md").run():
+        assert 1 <= issue.line <= len(doc.lines)
+        assert 1 <= issue.column <= len(doc.lines[issue.line - 1]) + 1
