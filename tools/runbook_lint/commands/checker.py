@@ -375,8 +375,7 @@ class _Walker:
         cmd = state.cmd
         state.stopped = True
         if word.dynamic:
-            self.result.complete = False
-            self._finish(state, state.seen_before_sub)
+            self.result.complete = False  # `$SUBCOMMAND`: what follows cannot be checked
             return
         sub = cmd.subcommand(word.text)
         if sub is None:
@@ -447,7 +446,6 @@ class _State:
         self.recursive = recursive
         self.stopped = False
         self.name_index = start - 1
-        self.seen_before_sub: set[str] = set()
         self.scope: dict[str, OptionSpec] = {}
         for opt in (*recursive, *cmd.options):
             for n in opt.names:
@@ -460,7 +458,6 @@ class _State:
     def check_exclusive(
         self, walker: _Walker, spec: OptionSpec, index: int, seen: set[str]
     ) -> None:
-        self.seen_before_sub = seen
         for group in self.cmd.exclusive_groups:
             members = {_canonical(self.cmd, o) for o in group.options}
             if spec.name not in members:
