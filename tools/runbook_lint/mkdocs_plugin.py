@@ -8,6 +8,8 @@
 - generates the rule catalog, CLI contract, artifact schema and audit pages;
 - shows each runbook's Last Updated / Version / Owner and its labels as badges;
 - fills the incident start page's tables from the index (`<!-- runbook-lint:NAME -->`);
+- generates the signal lookup page and gives runbook pages their incident-mode data
+  (sitegen/incident.py; the page script is docs/assets/incident/);
 - checks the vendored JavaScript against its pinned hashes, and gives the print page the
   mermaid script that mkdocs-mermaid2 adds to every other page with a diagram.
 """
@@ -36,6 +38,7 @@ log = logging.getLogger("mkdocs.plugins.runbook_lint")
 
 PLACEHOLDER = "runbook-lint/"
 REFERENCE = "reference"
+SIGNALS = "signals.md"  # the generated signal lookup page
 _MARKER_RE = re.compile(r"^<!--\s*runbook-lint:([a-z-]+)\s*-->[ \t]*$", re.MULTILINE)
 _BASE_RE = re.compile(r'"base": "/"')
 _MERMAID_SCRIPT_RE = re.compile(r"<script[^>]+src=\"[^\"]*mermaid[^\"]*\.js\"", re.IGNORECASE)
@@ -103,6 +106,10 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
         }
         if self.config.references:
             self._references()
+        from .sitegen.incident import signals_page
+
+        self.generated[SIGNALS] = signals_page(self.site, SIGNALS)
+        self.groups["signals"] = [SIGNALS]
         for uri, content in self.generated.items():
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, content=content))
@@ -300,7 +307,13 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         from .sitegen.library import label_badges
 
-        return label_badges(html)
+        html = label_badges(html)
+        doc = self.site.documents.get(page.file.src_uri) if self.site is not None else None
+        if doc is not None and doc.kind in ("runbook", "drill"):
+            from .sitegen.incident import decorate_page  # incident mode: form, checks, export
+
+            html = decorate_page(html, doc, page.file.src_uri)
+        return html
 
     # -- after the build ---------------------------------------------------------------------
 
@@ -352,7 +365,10 @@ def _audit_page(cfg: Config) -> str:
         module = None
     render = getattr(module, "render_markdown", None) if module is not None else None
     if callable(render):
-        return title + str(render(cfg))
+        try:
+            return title + str(render(cfg))
+        except UsageError as exc:
+            raise PluginError(f"runbook-lint: audit: {exc}") from exc
     return (
         title + "None yet: the FR145–FR147 coverage report (`runbook-lint audit`) is not "
         "available in this build.\n"
