@@ -44,3 +44,6 @@ site: $(STAMP) assets
 
 serve: $(STAMP) assets
 	$(BIN)/mkdocs serve
+
+# The site and browser tests build the site, which needs the pinned JavaScript in place.
+pytest: assets
