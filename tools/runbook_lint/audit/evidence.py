@@ -1,0 +1,258 @@
+"""FR145-FR147 evidence read from parsed Documents: what holds, and on which line.
+
+The checks read the same `Document` model the rules use (steps, labels, Verification blocks,
+tables, links); they do not re-parse Markdown. Each piece of evidence names its file and line,
+so an auditor can open the runbook at the place that satisfies (or fails) the requirement.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from ..document import Document, Step
+    from ..library import Library
+
+Status = Literal["pass", "fail", "deferred", "n/a"]
+
+REQUIREMENTS: tuple[tuple[str, str, str], ...] = (
+    (
+        "FR145",
+        "Operational runbooks exist for all critical procedures",
+        "the runbook exists and the index lists it",
+    ),
+    (
+        "FR146",
+        "Runbooks include verification steps and escalation paths",
+        "every step has a Verification block; an Escalation table with rows",
+    ),
+    (
+        "FR147",
+        "Constitutional and operational procedures are clearly distinguished",
+        "every step carries a 🔵/🔴 label; constitutional steps cite governance",
+    ),
+)
+
+_GOVERNANCE_LINK = re.compile(r"(governance|adr|decision)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    check: str  # exists | indexed | steps | verification | escalation | label | governance
+    passed: bool
+    detail: str
+    path: str | None = None
+    line: int | None = None
+
+    @property
+    def where(self) -> str:
+        if self.path is None:
+            return ""
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass(frozen=True)
+class Cell:
+    requirement: str
+    status: Status
+    evidence: tuple[Evidence, ...]
+
+    @property
+    def failures(self) -> tuple[Evidence, ...]:
+        return tuple(e for e in self.evidence if not e.passed)
+
+
+def cell(requirement: str, evidence: list[Evidence]) -> Cell:
+    status: Status = "pass" if all(e.passed for e in evidence) else "fail"
+    return Cell(requirement, status, tuple(evidence))
+
+
+def procedure_steps(doc: Document, library: Library) -> tuple[Step, ...]:
+    spec = library.template_for(doc)
+    if spec is not None and spec.step_section and doc.section(spec.step_section) is not None:
+        return doc.steps_in(spec.step_section)
+    return doc.steps
+
+
+def fr145(doc: Document | None, expected: str, index: Document | None, indexed: int | None) -> Cell:
+    if doc is None:
+        return cell("FR145", [Evidence("exists", False, "the runbook does not exist", expected)])
+    title = doc.title
+    found = [
+        Evidence(
+            "exists",
+            True,
+            f"'{title.text}'" if title else "exists (no title)",
+            doc.path,
+            title.line if title else 1,
+        )
+    ]
+    if index is None:
+        found.append(Evidence("indexed", False, "the library has no index"))
+    elif indexed is None:
+        found.append(Evidence("indexed", False, f"not listed in {index.path}", index.path))
+    else:
+        found.append(Evidence("indexed", True, "listed in the index", index.path, indexed))
+    return cell("FR145", found)
+
+
+def _escalation(doc: Document) -> Evidence:
+    sections = [s for s in doc.sections if "escalation" in s.title.lower()]
+    if not sections:
+        return Evidence("escalation", False, "no Escalation section", doc.path, None)
+    section = sections[0]
+    tables = [t for t in doc.tables if section.start_line < t.line <= section.end_line]
+    if not tables:
+        return Evidence(
+            "escalation", False, "the Escalation section has no table", doc.path, section.start_line
+        )
+    table = tables[0]
+    if not table.rows:
+        return Evidence(
+            "escalation", False, "the Escalation table has no rows", doc.path, table.line
+        )
+    rows = len(table.rows)
+    return Evidence(
+        "escalation", True, f"Escalation table, {rows} row{'s' * (rows != 1)}", doc.path, table.line
+    )
+
+
+def _rehearsed(doc: Document, library: Library) -> Document | None:
+    from ..rules.rb6_drills import _declaration
+
+    found = _declaration(doc)
+    if found is None or found[2] is None:
+        return None
+    here = library.absolute(doc.path).parent
+    for candidate in ((here / found[2]).resolve(), (library.runbooks_dir / found[2]).resolve()):
+        if candidate.is_file():
+            return library.document(candidate)
+    return None
+
+
+def fr146(doc: Document, library: Library) -> Cell:
+    steps = procedure_steps(doc, library)
+    found: list[Evidence] = []
+    if not steps:
+        found.append(Evidence("steps", False, "no procedure steps ('Step N: Name')", doc.path))
+    for step in steps:
+        name = step.heading.text
+        ver = step.verification
+        if ver is None:
+            found.append(
+                Evidence(
+                    "verification",
+                    False,
+                    f"step '{name}' has no Verification block",
+                    doc.path,
+                    step.heading.line,
+                )
+            )
+        elif not ver.items:
+            found.append(
+                Evidence(
+                    "verification",
+                    False,
+                    f"step '{name}' has an empty Verification block",
+                    doc.path,
+                    ver.line,
+                )
+            )
+        else:
+            found.append(Evidence("verification", True, name, doc.path, ver.line))
+    escalation = _escalation(doc)
+    if not escalation.passed and doc.kind == "drill":
+        rehearsed = _rehearsed(doc, library)
+        if rehearsed is not None:
+            via = _escalation(rehearsed)
+            escalation = Evidence(
+                "escalation",
+                via.passed,
+                f"drill escalates through its runbook: {via.detail}",
+                via.path,
+                via.line,
+            )
+        else:
+            escalation = Evidence(
+                "escalation",
+                False,
+                "drill has no Escalation table and names no runbook that has one",
+                doc.path,
+            )
+    found.append(escalation)
+    return cell("FR146", found)
+
+
+def governance_line(
+    doc: Document, patterns: list[re.Pattern[str]], first: int, last: int
+) -> tuple[int, str] | None:
+    """The first line of a step that cites a governance requirement, and what it cites."""
+    for line in range(first, last + 1):
+        text = doc.line_text(line)
+        for pattern in patterns:
+            match = pattern.search(text)
+            if match:
+                return line, match.group(0)
+    for link in doc.links:
+        if first <= link.line <= last and _GOVERNANCE_LINK.search(link.target):
+            return link.line, link.target
+    return None
+
+
+def fr147(doc: Document, library: Library, patterns: list[re.Pattern[str]]) -> Cell:
+    steps = procedure_steps(doc, library)
+    found: list[Evidence] = []
+    if not steps:
+        found.append(Evidence("steps", False, "no procedure steps to label", doc.path))
+    for step in steps:
+        name = step.heading.text
+        label = step.label
+        if label is None:
+            found.append(
+                Evidence(
+                    "label",
+                    False,
+                    f"step '{name}' has no 🔵 OPERATIONAL / 🔴 CONSTITUTIONAL label",
+                    doc.path,
+                    step.heading.line,
+                )
+            )
+            continue
+        found.append(Evidence("label", True, f"{name}: {label.kind.upper()}", doc.path, label.line))
+        if label.kind != "constitutional":
+            continue
+        cited = governance_line(doc, patterns, step.start_line, step.end_line)
+        if cited is None:
+            found.append(
+                Evidence(
+                    "governance",
+                    False,
+                    f"constitutional step '{name}' cites no governance requirement",
+                    doc.path,
+                    label.line,
+                )
+            )
+        else:
+            found.append(
+                Evidence("governance", True, f"{name}: cites {cited[1]}", doc.path, cited[0])
+            )
+    return cell("FR147", found)
+
+
+def index_lines(library: Library) -> dict[Path, int]:
+    """Files the index links to, with the line of the first link to each."""
+    from ..rules.rb3_links import resolve, split_target
+
+    index = library.index
+    if index is None:
+        return {}
+    found: dict[Path, int] = {}
+    for link in index.links:
+        scheme, path, _ = split_target(link.target.strip())
+        if scheme or not path:
+            continue
+        found.setdefault(resolve(library, index, path), link.line)
+    return found

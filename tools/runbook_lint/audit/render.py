@@ -1,0 +1,245 @@
+"""The audit report as Markdown (people, the site) and JSON (schemas/audit-report.schema.json)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .build import AuditReport, Row
+from .evidence import REQUIREMENTS, Cell
+
+_MARK = {"pass": "✅ pass", "fail": "❌ FAIL", "deferred": "⏸ deferred", "n/a": "n/a"}
+
+
+def _cell_text(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _lines(cell: Cell, check: str) -> str:
+    items = [e for e in cell.evidence if e.check == check and e.passed and e.line]
+    return ", ".join(str(e.line) for e in items)
+
+
+def _evidence_lines(row: Row) -> list[str]:
+    out: list[str] = []
+    if row.deferred:
+        cell = row.cells[0]
+        parts = [f"{e.detail} (`{e.where}`)" if e.where else e.detail for e in cell.evidence]
+        return [f"- **FR145, FR146, FR147** {_MARK['deferred']}: " + "; ".join(parts)]
+    for cell in row.cells:
+        head = f"- **{cell.requirement}** {_MARK[cell.status]}"
+        parts = []
+        for check in ("exists", "indexed"):
+            for e in cell.evidence:
+                if e.check == check and e.passed:
+                    parts.append(f"{check} `{e.where}`")
+        verification = _lines(cell, "verification")
+        if verification:
+            parts.append(f"Verification at lines {verification}")
+        for e in cell.evidence:
+            if e.check == "escalation" and e.passed:
+                parts.append(f"{e.detail} `{e.where}`")
+        labels = [e for e in cell.evidence if e.check == "label" and e.passed]
+        if labels:
+            kinds = [e.detail.rsplit(": ", 1)[-1] for e in labels]
+            counts = ", ".join(
+                f"{kinds.count(k)} {k.lower()}" for k in ("OPERATIONAL", "CONSTITUTIONAL")
+            )
+            parts.append(f"labels at lines {_lines(cell, 'label')} ({counts})")
+        governance = [e for e in cell.evidence if e.check == "governance" and e.passed]
+        if governance:
+            cited = ", ".join(f"{e.line} ({e.detail.rsplit('cites ', 1)[-1]})" for e in governance)
+            parts.append(f"governance cited at lines {cited}")
+        elif labels and cell.requirement == "FR147":
+            parts.append("no constitutional steps")
+        out.append(f"{head}: " + ("; ".join(parts) if parts else "no evidence"))
+        for e in cell.failures:
+            where = f" (`{e.where}`)" if e.where else ""
+            out.append(f"    - missing: {e.detail}{where}")
+    return out
+
+
+def render_markdown(report: AuditReport) -> str:
+    """The report as Markdown without a top-level title (callers add their own '#' heading)."""
+    rev = report.revision
+    if rev is None:
+        where = "outside git (no revision)"
+    else:
+        state = "with uncommitted changes to the library" if rev.dirty else "clean"
+        where = f"git revision `{rev.commit}` ({rev.date}, {state})"
+    required = [r for r in report.rows if r.required and not r.deferred]
+    deferred = [r for r in report.rows if r.deferred]
+    extra = [r for r in report.rows if not r.required]
+    verdict = (
+        "**Result: PASS**: every requirement holds."
+        if report.passed
+        else f"**Result: FAIL**: {len(report.failures)} missing piece(s) of evidence; see Failures."
+    )
+    out = [
+        f"Generated {report.generated} by runbook-lint {report.tool_version} at {where}. "
+        f"Required procedures are declared in `{report.requirements_file}`: "
+        f"{len(required)} required, {len(deferred)} deferred; "
+        f"{len(extra)} further runbook(s) in the library.",
+        "",
+        verdict,
+        "",
+        "## Requirements",
+        "",
+        "| Requirement | Statement | Evidence checked | Runbooks passing | Result |",
+        "|-------------|-----------|------------------|------------------|--------|",
+    ]
+    for rid, statement, checked in REQUIREMENTS:
+        ok, bad = report.requirement_counts(rid)
+        result = _MARK["fail" if bad else "pass"]
+        out.append(f"| {rid} | {statement} | {checked} | {ok} of {ok + bad} | {result} |")
+    out += [
+        "",
+        "## Coverage matrix",
+        "",
+        "| Procedure | Group | Runbook | FR145 | FR146 | FR147 |",
+        "|-----------|-------|---------|-------|-------|-------|",
+    ]
+    for row in report.rows:
+        path = f"`{row.path}`" if row.path else "(deferred)"
+        title = _cell_text(row.title) + ("" if row.required else " (not declared)")
+        marks = " | ".join(_MARK[c.status] for c in row.cells)
+        out.append(f"| {title} | {row.group or '-'} | {path} | {marks} |")
+    if report.failures:
+        out += ["", "## Failures", ""]
+        out += [f"- {_cell_text(f.text())}" for f in report.failures]
+    out += ["", "## Evidence", ""]
+    out.append(
+        "Line numbers point into the runbook (or the index) at the place that satisfies the "
+        "requirement. The sha256 identifies the exact file content audited."
+    )
+    for row in report.rows:
+        out += ["", f"### {row.title}", ""]
+        if row.path:
+            out.append(
+                f"- Runbook: `{row.path}`" + (f", sha256 `{row.sha256}`" if row.sha256 else "")
+            )
+        if row.source:
+            out.append(f"- Source: {row.source}")
+        if row.line:
+            out.append(f"- Declared at `{report.requirements_file}:{row.line}`")
+        out += _evidence_lines(row)
+    out += ["", "## Suppressions", ""]
+    if report.suppressions:
+        out += [
+            "| File | Line | Rules | Scope | Reason | Matches a finding |",
+            "|------|------|-------|-------|--------|-------------------|",
+        ]
+        for s in report.suppressions:
+            scope = "whole file" if s.scope == "file" else f"lines {s.first}-{s.last}"
+            reason = _cell_text(s.reason) if s.reason else "(no reason given)"
+            out.append(
+                f"| `{s.path}` | {s.line} | {', '.join(s.rules)} | {scope} | {reason} | "
+                f"{'yes' if s.used else 'no'} |"
+            )
+    else:
+        out.append("No suppressions: every rule applies to every runbook.")
+    if report.lint is not None:
+        lint = report.lint
+        out += [
+            "",
+            "## Lint",
+            "",
+            f"`runbook-lint check` over the library: {lint.files} files, {lint.errors} errors, "
+            f"{lint.warnings} warnings.",
+        ]
+    return "\n".join(out) + "\n"
+
+
+def as_dict(report: AuditReport) -> dict[str, Any]:
+    rev = report.revision
+    return {
+        "version": 1,
+        "tool": {"name": "runbook-lint", "version": report.tool_version},
+        "generated": report.generated,
+        "revision": None
+        if rev is None
+        else {"commit": rev.commit, "date": rev.date, "dirty": rev.dirty},
+        "requirements_file": report.requirements_file,
+        "summary": {
+            "status": "pass" if report.passed else "fail",
+            "required": sum(1 for r in report.rows if r.required and not r.deferred),
+            "deferred": sum(1 for r in report.rows if r.deferred),
+            "undeclared": sum(1 for r in report.rows if not r.required),
+            "failures": len(report.failures),
+        },
+        "requirements": [
+            {
+                "id": rid,
+                "statement": statement,
+                "checked": checked,
+                "passed": report.requirement_counts(rid)[0],
+                "failed": report.requirement_counts(rid)[1],
+            }
+            for rid, statement, checked in REQUIREMENTS
+        ],
+        "matrix": [
+            {
+                "id": row.id,
+                "title": row.title,
+                "group": row.group,
+                "source": row.source,
+                "path": row.path or None,
+                "required": row.required,
+                "deferred": row.deferred,
+                "declared_at": row.line,
+                "sha256": row.sha256,
+                "status": row.status,
+                "results": {
+                    c.requirement: {
+                        "status": c.status,
+                        "evidence": [
+                            {
+                                "check": e.check,
+                                "passed": e.passed,
+                                "detail": e.detail,
+                                "path": e.path,
+                                "line": e.line,
+                            }
+                            for e in c.evidence
+                        ],
+                    }
+                    for c in row.cells
+                },
+            }
+            for row in report.rows
+        ],
+        "failures": [
+            {
+                "requirement": f.requirement,
+                "procedure": f.procedure,
+                "path": f.path,
+                "line": f.line,
+                "reason": f.reason,
+            }
+            for f in report.failures
+        ],
+        "suppressions": [
+            {
+                "path": s.path,
+                "line": s.line,
+                "rules": list(s.rules),
+                "scope": s.scope,
+                "first": s.first,
+                "last": s.last,
+                "reason": s.reason,
+                "used": s.used,
+            }
+            for s in report.suppressions
+        ],
+        "lint": None
+        if report.lint is None
+        else {
+            "files": report.lint.files,
+            "errors": report.lint.errors,
+            "warnings": report.lint.warnings,
+        },
+    }
+
+
+def render_json(report: AuditReport) -> str:
+    return json.dumps(as_dict(report), indent=2, ensure_ascii=False) + "\n"
