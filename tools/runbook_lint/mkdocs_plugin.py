@@ -364,12 +364,12 @@ def _audit_page(cfg: Config) -> str:
     except ImportError:
         module = None
     render = getattr(module, "render_markdown", None) if module is not None else None
-    if callable(render):
+    if callable(render) and cfg.path(cfg.requirements).is_file():
         try:
             return title + str(render(cfg))
         except UsageError as exc:
             raise PluginError(f"runbook-lint: audit: {exc}") from exc
     return (
-        title + "None yet: the FR145–FR147 coverage report (`runbook-lint audit`) is not "
-        "available in this build.\n"
+        title + "None yet: the FR145–FR147 coverage report (`runbook-lint audit`) needs "
+        f"`{cfg.requirements}`, the declaration of the required procedures.\n"
     )
