@@ -87,8 +87,6 @@ def _line_starts(text: str) -> tuple[list[int], list[int]]:
 
 
 def _offset(starts: list[int], lengths: list[int], line: int, column: int) -> int | None:
-    if line == len(starts) + 1 and column == 1:  # just past the last line
-        return starts[-1] + lengths[-1]
     if not 1 <= line <= len(starts) or not 1 <= column <= lengths[line - 1] + 1:
         return None
     return starts[line - 1] + column - 1

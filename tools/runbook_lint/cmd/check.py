@@ -43,6 +43,12 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output"
     )
+    parser.add_argument(
+        "--fix", action="store_true", help="apply safe fixes, then report what is left"
+    )
+    parser.add_argument(
+        "--diff", action="store_true", help="print the safe fixes as a diff; change nothing"
+    )
     parser.set_defaults(func=run)
 
 
@@ -66,9 +72,18 @@ def run(args: argparse.Namespace) -> int:
     from ..rules import all_rules
 
     cfg = config_mod.load(args.config)
-    report = run_engine(
-        args.paths, cfg, select=split_rules(args.select), ignore=split_rules(args.ignore)
-    )
+    select, ignore = split_rules(args.select), split_rules(args.ignore)
+    report = run_engine(args.paths, cfg, select=select, ignore=ignore)
+    if args.fix or args.diff:
+        from ..fix import fix_command
+
+        done, report = fix_command(
+            report,
+            preview=args.diff,
+            rerun=lambda: run_engine(args.paths, cfg, select=select, ignore=ignore),
+        )
+        if done is not None:
+            return done
     output = render(args.format, report, all_rules())
     if args.output:
         from pathlib import Path

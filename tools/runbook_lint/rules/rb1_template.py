@@ -81,8 +81,11 @@ def check_missing(doc: Document, ctx: Context) -> Iterator[Hit]:
     spec = _spec(doc, ctx)
     if spec is None:
         return
+    from ..scaffold import missing_sections_fix
+
     present = {normalise_title(s.title) for s in doc.sections}
     matched = _matched(doc, spec)
+    missing: list[tuple[int, str]] = []
     for position, section in enumerate(spec.sections):
         if section.optional or section.key in present:
             continue
@@ -92,8 +95,12 @@ def check_missing(doc: Document, ctx: Context) -> Iterator[Hit]:
             if index > position:
                 line = sec.start_line
                 break
-        where = f" (template: {spec.path})" if spec.path else ""
-        yield Hit(line, 1, f"missing required section '{section.title}'{where}")
+        missing.append((line, section.title))
+    where = f" (template: {spec.path})" if spec.path else ""
+    for line, title in missing:
+        # Sections missing at the same place share one fix that adds them in template order.
+        fix = missing_sections_fix(doc, line, [t for at, t in missing if at == line])
+        yield Hit(line, 1, f"missing required section '{title}'{where}", fix=fix)
 
 
 def _longest_increasing(values: list[int]) -> set[int]:
@@ -397,6 +404,7 @@ def _rule(
     rationale: str,
     bad: str,
     check: DocCheck,
+    fixable: bool = False,
 ) -> Rule:
     return Rule(
         id=id,
@@ -407,6 +415,7 @@ def _rule(
         bad=bad,
         good=_GOOD,
         check=check,
+        fixable=fixable,
     )
 
 
@@ -426,6 +435,7 @@ RULES = (
             "",
         ),
         check_missing,
+        fixable=True,
     ),
     _rule(
         "RB102",

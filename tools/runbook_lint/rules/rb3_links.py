@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from ..rule import DOC_KINDS, Hit, Rule
+from ..rule import DOC_KINDS, Fix, Hit, Rule
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -194,8 +194,21 @@ def check_not_in_index(library: Library, ctx: Context) -> Iterator[Hit]:
         if not library.in_scope(display):
             continue
         yield Hit(
-            1, 1, f"not listed in the index ({library.display(library.index_path)})", path=display
+            1,
+            1,
+            f"not listed in the index ({library.display(library.index_path)})",
+            path=display,
+            fix=_index_fix(library, path),
         )
+
+
+def _index_fix(library: Library, path: Path) -> Fix | None:
+    from ..scaffold import index_row_fix
+
+    doc = library.document(path)
+    title = doc.title.text if doc is not None and doc.title else path.stem
+    owner = doc.metadata["owner"].value if doc is not None and "owner" in doc.metadata else ""
+    return index_row_fix(library, path, title, owner)
 
 
 def check_index_exists(library: Library, ctx: Context) -> Iterator[Hit]:

@@ -1,0 +1,214 @@
+"""`check --fix` and `check --diff` end to end on temporary git repositories."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from runbook_lint.fix import apply_edits, plan, write_atomic
+from runbook_lint.rule import Edit, Finding, Fix
+
+from .conftest import Runner, write_files
+from .test_audit import commit_all, git
+from .test_rules_foundation import GOOD
+
+INDEX = "# Index\n\n| Runbook | Owner |\n|---|---|\n| [Backup](backup.md) | Ops |\n"
+TAIL = (
+    "## Rollback\n\nNot applicable: a backup changes nothing that needs undoing.\n\n"
+    "## References\n\n- [Index](index.md)\n"
+)
+BROKEN = GOOD.replace(TAIL, "").replace("--format=custom", "\u2013format=custom")
+SCALING = GOOD.replace("# Backup Procedures", "# Scaling Procedures")
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    write_files(
+        tmp_path,
+        {"runbooks/backup.md": BROKEN, "runbooks/index.md": INDEX, "runbooks/scaling.md": SCALING},
+    )
+    commit_all(tmp_path, "Add a library with fixable findings")
+    return tmp_path
+
+
+def test_diff_previews_and_changes_nothing(run: Runner, repo: Path) -> None:
+    code, out, err = run({}, "check", "--diff")
+    assert code == 1
+    assert err == "4 fixable finding(s) in 2 file(s); apply with --fix\n"
+    assert out == (
+        "--- a/runbooks/backup.md\n"
+        "+++ b/runbooks/backup.md\n"
+        "@@ -22,7 +22,7 @@\n"
+        " \n"
+        " 🔵 **OPERATIONAL**\n"
+        " \n"
+        '-- [ ] Run `pg_dump \u2013format=custom --file=/backups/db.dump "$DATABASE_URL"`\n'
+        '+- [ ] Run `pg_dump --format=custom --file=/backups/db.dump "$DATABASE_URL"`\n'
+        " \n"
+        " **Verification:**\n"
+        " \n"
+        "@@ -45,3 +45,10 @@\n"
+        " |-----------|-------------|---------|\n"
+        " | Dump fails twice | Database on-call | pager (see index) |\n"
+        " \n"
+        "+## Rollback\n"
+        "+\n"
+        "+<!-- TODO: write the Rollback section (added by runbook-lint --fix) -->\n"
+        "+\n"
+        "+## References\n"
+        "+\n"
+        "+<!-- TODO: write the References section (added by runbook-lint --fix) -->\n"
+        "--- a/runbooks/index.md\n"
+        "+++ b/runbooks/index.md\n"
+        "@@ -3,3 +3,4 @@\n"
+        " | Runbook | Owner |\n"
+        " |---|---|\n"
+        " | [Backup](backup.md) | Ops |\n"
+        "+| [Scaling Procedures](scaling.md) | Platform Operations |\n"
+    )
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_fix_applies_and_leaves_the_todo_findings(run: Runner, repo: Path) -> None:
+    code, out, err = run({}, "check", "--fix")
+    assert code == 1
+    assert err == "Fixed 4 finding(s) in 2 file(s): runbooks/backup.md, runbooks/index.md\n"
+    assert out.splitlines() == [
+        "runbooks/backup.md:48:4: RB104 error section 'Rollback' is empty: list the rollback "
+        "steps, or say why none apply ('Not applicable: ...')",
+        "runbooks/backup.md:52:4: RB104 error section 'References' is empty",
+        "Found 2 errors, 0 warnings in 3 files.",
+    ]
+    text = (repo / "runbooks/backup.md").read_text(encoding="utf-8")
+    assert "`pg_dump --format=custom" in text
+    assert text.endswith(
+        "## References\n\n<!-- TODO: write the References section (added by runbook-lint "
+        "--fix) -->\n"
+    )
+    assert git(repo, "status", "--porcelain").split() == [
+        "M",
+        "runbooks/backup.md",
+        "M",
+        "runbooks/index.md",
+    ]
+    # a second run has nothing left to fix
+    code, out, err = run({}, "check", "--diff")
+    assert (out, err) == ("", "0 fixable finding(s) in 0 file(s)\n")
+
+
+def test_section_missing_in_the_middle_goes_before_the_next_one(run: Runner, repo: Path) -> None:
+    text = GOOD.replace("## Purpose\n\nTake a consistent backup.\n\n", "")
+    code, _, _ = run({"runbooks/backup.md": text}, "check", "--fix", "--select", "RB101")
+    assert code == 0
+    fixed = (repo / "runbooks/backup.md").read_text(encoding="utf-8")
+    assert fixed.startswith(
+        "# Backup Procedures\n\nLast Updated: 2026-11-02\nVersion: 1.0\nOwner: Platform "
+        "Operations\n\n## Purpose\n\n<!-- TODO: write the Purpose section (added by "
+        "runbook-lint --fix) -->\n\n## Prerequisites\n"
+    )
+    code, out, _ = run({}, "check", "--select", "RB1")
+    assert out.splitlines()[0] == "runbooks/backup.md:7:4: RB104 error section 'Purpose' is empty"
+
+
+def test_crlf_and_bom_are_kept(run: Runner, repo: Path) -> None:
+    data = "\ufeff" + BROKEN.replace("\n", "\r\n")
+    (repo / "runbooks/backup.md").write_bytes(data.encode("utf-8"))
+    code, _, _ = run({}, "check", "--fix", "--select", "RB401,RB101")
+    assert code == 0  # RB104 (the TODO sections are empty) is not selected
+    raw = (repo / "runbooks/backup.md").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf# Backup")
+    assert b"\n" not in raw.replace(b"\r\n", b"")
+    assert b"`pg_dump --format=custom" in raw
+    assert raw.endswith(b"--fix) -->\r\n")
+
+
+def test_suppressed_findings_are_not_fixed(run: Runner, repo: Path) -> None:
+    text = "<!-- runbook-lint: disable-file=RB101 -- reason: drafted elsewhere -->\n" + BROKEN
+    code, _, _ = run({"runbooks/backup.md": text}, "check", "--fix", "--select", "RB101")
+    assert code == 0
+    assert "## Rollback" not in (repo / "runbooks/backup.md").read_text(encoding="utf-8")
+
+
+def _finding(path: str, fix: Fix) -> Finding:
+    return Finding(path, 1, 1, "RB401", "error", "x", fix)
+
+
+def test_overlapping_edits_leave_the_file_untouched(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("abcdef\n", encoding="utf-8")
+    one = Fix("one", (Edit(1, 2, 1, 4, "X"),))
+    two = Fix("two", (Edit(1, 3, 1, 5, "Y"),))
+    plans = plan([_finding("a.md", one), _finding("a.md", two)], tmp_path)
+    assert [(p.path, p.fixed, p.problem) for p in plans] == [
+        ("a.md", None, "two fixes change the same text")
+    ]
+
+
+def test_edit_that_does_not_fit_refuses_the_file(run: Runner, tmp_path: Path) -> None:
+    assert apply_edits("abc\n", [Edit(1, 9, 1, 10, "x")]) == (
+        None,
+        "an edit at 1:9-1:10 does not fit the file as it is now",
+    )
+    assert apply_edits("abc\n", [Edit(3, 1, 3, 1, "x")])[0] is None
+    assert apply_edits("abc", [Edit(1, 4, 1, 4, "\nd")]) == ("abc\nd", None)
+    # adjacent edits and inserts at one point are fine, applied in order
+    edits = [Edit(1, 1, 1, 2, "A"), Edit(1, 2, 1, 2, "1"), Edit(1, 2, 1, 2, "2")]
+    assert apply_edits("abc\n", edits) == ("A12bc\n", None)
+
+
+def test_unreadable_target_is_reported(run: Runner, tmp_path: Path) -> None:
+    (tmp_path / "bad.md").write_bytes(b"\xff\xfe")
+    fix = Fix("x", (Edit(1, 1, 1, 1, "y"),))
+    plans = plan([_finding("bad.md", fix), _finding("gone.md", fix)], tmp_path)
+    assert [p.problem for p in plans] == [
+        "cannot read: not valid UTF-8",
+        "cannot read: No such file or directory",
+    ]
+
+
+def test_fix_reports_a_refused_file_and_changes_nothing(
+    run: Runner, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import runbook_lint.fix as fix_mod
+
+    real = fix_mod.plan
+
+    def shifted(findings: object, cwd: Path | None = None) -> list[fix_mod.FilePlan]:
+        moved = [
+            Finding(
+                f.path,
+                f.line,
+                f.column,
+                f.rule,
+                f.severity,
+                f.message,
+                Fix(f.fix.description, (Edit(999, 1, 999, 2, "x"),), f.fix.path)
+                if f.fix and f.rule == "RB401"
+                else f.fix,
+            )
+            for f in findings  # type: ignore[attr-defined]
+        ]
+        return real(moved, cwd)
+
+    monkeypatch.setattr(fix_mod, "plan", shifted)
+    code, _, err = run({}, "check", "--fix")
+    assert code == 1
+    assert err.splitlines() == [
+        "runbook-lint: not fixed: runbooks/backup.md: an edit at 999:1-999:2 does not fit the "
+        "file as it is now",
+        "Fixed 1 finding(s) in 1 file(s): runbooks/index.md",
+    ]
+    assert (repo / "runbooks/backup.md").read_text(encoding="utf-8") == BROKEN
+
+
+def test_write_atomic_keeps_mode_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    target = tmp_path / "x.md"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o640)
+    write_atomic(target, "new")
+    assert target.read_text(encoding="utf-8") == "new"
+    assert target.stat().st_mode & 0o777 == 0o640
+    with pytest.raises(FileExistsError):
+        write_atomic(target, "other", exclusive=True)
+    assert target.read_text(encoding="utf-8") == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.md"]  # no temporary file left
