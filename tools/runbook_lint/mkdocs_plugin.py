@@ -58,6 +58,7 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
         self.site: Any = None  # sitegen.library.SiteLibrary, imported lazily
         self.generated: dict[str, str] = {}  # site path -> Markdown
         self.groups: dict[str, list[Any]] = {}
+        self.report: Any = None  # the engine's Report of this build's lint run
 
     # -- configuration -----------------------------------------------------------------------
 
@@ -124,6 +125,7 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
             report = run([], self.lint_config, cwd=self.root)
         except UsageError as exc:
             raise PluginError(f"runbook-lint: {exc}") from exc
+        self.report = report
         for f in report.findings:
             line = f"{f.path}:{f.line}:{f.column}: {f.rule} {f.message}"
             if f.severity == "error":
@@ -227,7 +229,7 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
         self.groups["schemas"] = schema_nav
 
         uri = f"{REFERENCE}/audit.md"
-        self.generated[uri] = _audit_page(cfg)
+        self.generated[uri] = _audit_page(cfg, self.report)
         self.groups["audit"] = [uri]
 
     def _fill_nav(self, nav: Any) -> Any:
@@ -354,22 +356,18 @@ def _rel_display(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _audit_page(cfg: Config) -> str:
-    """The FR145-FR147 audit as a page, once the audit module provides a Markdown report."""
-    import importlib
-
+def _audit_page(cfg: Config, report: Any = None) -> str:
+    """The FR145-FR147 audit as a page; reuses this build's lint report when there is one."""
     title = "# Audit FR145–FR147\n\n"
+    if not cfg.path(cfg.requirements).is_file():
+        return (
+            title + "None yet: the FR145–FR147 coverage report (`runbook-lint audit`) needs "
+            f"`{cfg.requirements}`, the declaration of the required procedures.\n"
+        )
+    from .audit import build, render_markdown
+
     try:
-        module = importlib.import_module("runbook_lint.audit")
-    except ImportError:
-        module = None
-    render = getattr(module, "render_markdown", None) if module is not None else None
-    if callable(render) and cfg.path(cfg.requirements).is_file():
-        try:
-            return title + str(render(cfg))
-        except UsageError as exc:
-            raise PluginError(f"runbook-lint: audit: {exc}") from exc
-    return (
-        title + "None yet: the FR145–FR147 coverage report (`runbook-lint audit`) needs "
-        f"`{cfg.requirements}`, the declaration of the required procedures.\n"
-    )
+        audit = build(cfg, cwd=cfg.root, report=report)
+    except UsageError as exc:
+        raise PluginError(f"runbook-lint: audit: {exc}") from exc
+    return title + render_markdown(audit)

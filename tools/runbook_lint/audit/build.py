@@ -7,6 +7,7 @@ import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..config import Config
@@ -16,6 +17,9 @@ from ..library import Library
 from .evidence import REQUIREMENTS, Cell, Evidence, fr145, fr146, fr147, index_lines
 from .requirements import Procedure, RequirementsError
 from .requirements import load as load_requirements
+
+if TYPE_CHECKING:
+    from ..engine import Report
 
 
 @dataclass(frozen=True)
@@ -194,11 +198,15 @@ def _deferred(library: Library, procedure: Procedure, req_display: str) -> Row:
     )
 
 
-def build(config: Config, *, cwd: Path | None = None, lint: bool = True) -> AuditReport:
+def build(
+    config: Config, *, cwd: Path | None = None, lint: bool = True, report: Report | None = None
+) -> AuditReport:
     """Audit the library described by `config` against its requirements declaration.
 
     Raises UsageError when the declaration is missing or invalid. With `lint`, the linter runs
     once over the library: its totals and the suppressions it honoured go into the report.
+    A caller that has just linted the whole library (the mkdocs plugin) passes its `report`
+    instead of running the linter a second time.
     """
     library = Library(config, cwd)
     req_path = config.path(config.requirements)
@@ -232,7 +240,7 @@ def build(config: Config, *, cwd: Path | None = None, lint: bool = True) -> Audi
     suppressions: list[SuppressionEntry] = []
     summary = None
     if lint:
-        summary, suppressions = _lint(config, library)
+        summary, suppressions = _lint(config, library, report)
     return AuditReport(
         generated=today().isoformat(),
         tool_version=__version__,
@@ -245,11 +253,14 @@ def build(config: Config, *, cwd: Path | None = None, lint: bool = True) -> Audi
     )
 
 
-def _lint(config: Config, library: Library) -> tuple[LintSummary, list[SuppressionEntry]]:
+def _lint(
+    config: Config, library: Library, report: Report | None = None
+) -> tuple[LintSummary, list[SuppressionEntry]]:
     from ..engine import UNUSED_SUPPRESSION
     from ..engine import run as run_engine
 
-    report = run_engine(library.default_targets(), config, cwd=library.cwd)
+    if report is None:
+        report = run_engine(library.default_targets(), config, cwd=library.cwd)
     unused = {(f.path, f.line) for f in report.findings if f.rule == UNUSED_SUPPRESSION}
     entries = [
         SuppressionEntry(
