@@ -18,6 +18,7 @@ MODULES = (
     "rb4_commands",
     "rb5_artifacts",
     "rb6_drills",
+    "rb7_freshness",
 )
 
 

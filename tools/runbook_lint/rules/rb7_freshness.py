@@ -1,0 +1,161 @@
+"""RB7xx: freshness: `Last Updated` keeps up with git, and runbooks are reviewed in time.
+
+The last commit date of every Markdown file comes from one `git log` per run (memoised in the
+context), not one per file. Outside a git work tree, or in a shallow clone (where the oldest
+commit seems to touch every file), RB701 stays silent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..rule import Hit, Rule
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..document import Document, MetaField
+
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _git(cwd: Path, *args: str) -> str | None:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(cwd), *args],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="surrogateescape",
+            timeout=60,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def last_commit_dates(root: Path) -> dict[Path, dt.date] | None:
+    """The author date of the last commit that touched each Markdown file, by absolute path.
+
+    None outside git and in a shallow clone.
+    """
+    head = _git(root, "rev-parse", "--show-toplevel", "--is-shallow-repository")
+    if head is None:
+        return None
+    lines = head.splitlines()
+    if len(lines) < 2 or lines[1].strip() == "true":
+        return None
+    top = Path(lines[0]).resolve()
+    log = _git(top, "log", "--format=%x01%as", "--name-only", "-z", "--", "*.md", "*.markdown")
+    if log is None:
+        return None
+    dates: dict[Path, dt.date] = {}
+    for record in log.split("\x01")[1:]:
+        parts = record.split("\0")
+        try:
+            date = dt.date.fromisoformat(parts[0].strip())
+        except ValueError:
+            continue
+        for name in parts[1:]:
+            name = name.strip("\n")
+            if name:
+                dates.setdefault((top / name).resolve(), date)
+    return dates
+
+
+def _date(field: MetaField | None) -> dt.date | None:
+    if field is None or not _DATE_RE.match(field.value):
+        return None
+    try:
+        return dt.date.fromisoformat(field.value)
+    except ValueError:
+        return None  # RB111 reports it
+
+
+def check_behind_git(doc: Document, ctx: Context) -> Iterator[Hit]:
+    field = doc.metadata.get("last_updated")
+    written = _date(field)
+    if field is None or written is None:
+        return
+    dates = ctx.memo("git-last-commit-dates", lambda: last_commit_dates(ctx.config.root))
+    if not dates:
+        return
+    committed = dates.get(Path(os.path.realpath(ctx.library.absolute(doc.path))))
+    if committed is None or written >= committed:
+        return
+    yield Hit(
+        field.line,
+        field.column,
+        f"'Last Updated: {field.value}' is older than the file's last commit ({committed}): "
+        "bump it whenever the file changes",
+    )
+
+
+def check_review(doc: Document, ctx: Context) -> Iterator[Hit]:
+    reviewed = doc.metadata.get("last_reviewed") or doc.metadata.get("reviewed")
+    field = reviewed if _date(reviewed) is not None else doc.metadata.get("last_updated")
+    date = _date(field)
+    if field is None or date is None:
+        return
+    age = (ctx.today - date).days
+    limit = ctx.config.review_days
+    if age <= limit:
+        return
+    name = "Last Reviewed" if field is reviewed else "Last Updated"
+    yield Hit(
+        field.line,
+        field.column,
+        f"not reviewed for {age} days ('{name}: {field.value}'; the review period is {limit} "
+        "days): review the runbook and update the date",
+    )
+
+
+_RUNBOOK = """\
+# Backup Procedures
+
+Last Updated: {date}
+Version: 1.0
+Owner: Platform Operations
+"""
+
+RULES = (
+    Rule(
+        id="RB701",
+        name="last-updated-behind-git",
+        severity="error",
+        summary="'Last Updated' is older than the file's last commit in git.",
+        rationale=(
+            "Story 8.9 AC3: runbooks are version controlled with a last-updated date. The "
+            "operator judges whether a runbook can be trusted by that date; when the file was "
+            "changed after it, the date understates how recent the procedure is and hides that "
+            "it changed. The last commit date is the author date of the newest commit touching "
+            "the file. Outside git, or in a shallow clone, the rule stays silent."
+        ),
+        bad="Last Updated: 2026-10-01, and the file's last commit is dated 2026-11-20",
+        good="Last Updated: 2026-11-20, and the file's last commit is dated 2026-11-20",
+        check=check_behind_git,
+        runnable_examples=False,
+    ),
+    Rule(
+        id="RB702",
+        name="review-overdue",
+        severity="warning",
+        summary="The runbook was not reviewed within the review period (default 180 days).",
+        rationale=(
+            "Systems drift away from the procedures that describe them. A runbook nobody has "
+            "read for half a year is likely to name a command, a flag or a contact that no "
+            "longer exists. Review it, then bump 'Last Updated' (or a 'Last Reviewed:' line, "
+            "which takes precedence)."
+        ),
+        bad=_RUNBOOK.format(date="2025-01-15"),
+        good=_RUNBOOK.format(date="2026-11-02"),
+        check=check_review,
+        options={"review-days": "days after which a runbook is due for review (default 180)"},
+    ),
+)
