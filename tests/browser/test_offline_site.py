@@ -208,3 +208,36 @@ def test_narrow_window(site: Build, browser: Any) -> None:
         assert narrow.remote() == []
     finally:
         narrow.close()
+
+
+def test_served_with_python_http_server(site: Build, session: Session) -> None:
+    """The third way operators open it: `python -m http.server` in the site folder."""
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(site.site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        page = session.page
+        page.goto(base + "runbooks/operator-recovery.html")
+        recovery = site.site / "runbooks" / "operator-recovery.html"
+        expected = _diagram_pages(site.site).get(recovery, 0)
+        page.wait_for_function(f"() => ({COUNT_SVGS})() >= {expected}", timeout=30_000)
+        assert page.locator(".rb-meta").count() == 1
+        page.locator(".md-search__input").first.click()
+        page.keyboard.type("takeover", delay=30)
+        page.locator(".md-search-result__item").first.wait_for(timeout=20_000)
+        outside = [u for u in session.requests if not u.startswith(base)]
+        assert outside == [], outside
+        assert session.errors == []
+    finally:
+        server.shutdown()
+        server.server_close()
