@@ -32,6 +32,12 @@ def register(sub: Any) -> None:
         action="store_true",
         help="skip the lint run (the report then has no lint totals and no suppressions)",
     )
+    parser.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="print no report, only the reasons of failing requirements (for hooks)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -48,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         from ..fix import write_atomic
 
         write_atomic(args.output, output)
-    else:
+    elif not args.quiet:
         sys.stdout.write(output)
     for failure in report.failures:
         print(f"runbook-lint: audit: {failure.text()}", file=sys.stderr)
