@@ -83,7 +83,7 @@ def decode(data: bytes, path: str) -> tuple[str, list[LoadProblem]]:
     try:
         return data.decode("utf-8"), problems
     except UnicodeDecodeError as exc:
-        before = data[: exc.start]
+        before = data[: exc.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         line = before.count(b"\n") + 1
         column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         problems.append(
