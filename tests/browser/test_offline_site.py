@@ -241,3 +241,18 @@ def test_served_with_python_http_server(site: Build, session: Session) -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_print_page_prints_to_pdf_with_its_diagrams(site: Build, session: Session) -> None:
+    pages = _diagram_pages(site.site)
+    expected = pages[site.site / "print_page.html"]
+    page = session.open(site.site / "print_page.html")
+    page.wait_for_function(f"() => ({COUNT_SVGS})() >= {expected}", timeout=60_000)
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) > 10
+    folder = os.environ.get("RUNBOOK_SITE_SCREENSHOTS")
+    if folder:
+        (Path(folder) / "print-everything.pdf").write_bytes(pdf)
+    assert session.remote() == []
