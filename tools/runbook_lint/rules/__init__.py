@@ -13,6 +13,7 @@ MODULES = (
     "rb1_template",
     "rb2_labels",
     "rb3_links",
+    "rb3_signals",
     "rb3_coverage",
     "rb4_text",
     "rb4_commands",
