@@ -88,6 +88,15 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
                 + "\nRun `make assets` (it fetches the pinned files from the npm registry)."
             )
 
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        """`mkdocs serve` watches docs/ only: also rebuild when a runbook or schema changes."""
+        if self.lint_config is not None:
+            for value in (self.lint_config.runbooks, self.lint_config.schemas):
+                folder = self.root / value
+                if folder.is_dir():
+                    server.watch(str(folder))
+        return server
+
     # -- files and navigation ----------------------------------------------------------------
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
