@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .catalog import Artifact, Catalog
+from .jq import read_paths
 from .schemas import ANY_ITEM, FieldPath
 
 if TYPE_CHECKING:
@@ -30,9 +31,6 @@ _FIELD_CODE = re.compile(
     r"(?P<rest>\s*(?:==|!=|>=|<=|>|<|=|:|\bis\b|\bin\b).*)?$"
 )
 _EXPLICIT = re.compile(r"^(?P<file>[^\s#`]+\.jsonl?)#(?P<path>\.?[A-Za-z_][^\s]*)$")
-_JQ_PATH = re.compile(
-    rf"(?<![\w\]\)$.])\.(?:(?P<first>{_IDENT})|(?=\[))(?P<tail>(?:\.{_IDENT}|\[\d*\]|\[\"[^\"]*\"\]|\?)*)"
-)
 _JQ_FILTER = re.compile(
     r"(?:\s+(?:--(?:arg|argjson|slurpfile|rawfile)\s+\S+\s+\S+|-[A-Za-z-]+))*\s+'([^']*)'"
 )
@@ -61,64 +59,9 @@ def _parts(first: str | None, tail: str) -> FieldPath:
     return tuple(out)
 
 
-def _top_level_split(text: str, sep: str) -> list[tuple[int, str]]:
-    """Split on `sep` outside brackets and string literals, keeping offsets."""
-    out, depth, start, quote, i = [], 0, 0, False, 0
-    while i < len(text):
-        ch = text[i]
-        if quote:
-            if ch == "\\":
-                i += 1
-            elif ch == '"':
-                quote = False
-        elif ch == '"':
-            quote = True
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        elif ch == sep and depth == 0:
-            out.append((start, text[start:i]))
-            start = i + 1
-        i += 1
-    out.append((start, text[start:]))
-    return out
-
-
-def _strings_masked(text: str) -> str:
-    # string literals cannot hold field paths, except as a key in `.["odd key"]`
-    return re.sub(r'(?<!\[)"(?:\\.|[^"\\])*"', lambda m: " " * len(m.group(0)), text)
-
-
 def jq_paths(filter_text: str) -> Iterator[tuple[FieldPath, int]]:
     """Field paths a jq filter reads from its input, with offsets into the filter."""
-    base: FieldPath | None = ()
-    for offset, segment in _top_level_split(filter_text, "|"):
-        if base is None:
-            return
-        masked = _strings_masked(segment)
-        only: FieldPath | None = None
-        stripped = masked.strip()
-        whole = _JQ_PATH.fullmatch(stripped)
-        for m in _JQ_PATH.finditer(masked):
-            parts = _parts(m.group("first"), m.group("tail"))
-            if not parts:
-                continue
-            inside_map = masked.rfind("map(", 0, m.start()) > masked.rfind(")", 0, m.start())
-            prefix = (*base, ANY_ITEM) if inside_map else base
-            yield (*prefix, *[p for p in parts]), offset + m.start()
-            if whole is not None:
-                only = (*base, *parts)
-        if whole is not None and only is not None:
-            base = only
-        elif stripped.startswith(".[]") or stripped == ".[]":
-            base = (*base, ANY_ITEM)
-        elif re.fullmatch(r"\.?\[\]?", stripped) or stripped in (".", "select(", ""):
-            pass
-        elif stripped.startswith("select("):
-            pass  # select keeps its input
-        else:
-            base = None
+    return read_paths(filter_text)
 
 
 def _code_lines(doc: Document) -> Iterator[tuple[str, int, int]]:

@@ -137,6 +137,8 @@ class SchemaStore:
                     out.append((schema["items"], sbase))
                 for sub in schema.get("prefixItems") or ():
                     out.append((sub, sbase))
+                if part == ANY_ITEM:  # `.a[]` on an object yields every value of `a`
+                    out.extend(self._values(schema, sbase))
                 continue
             props = schema.get("properties")
             if isinstance(props, dict) and part in props:
@@ -151,6 +153,18 @@ class SchemaStore:
             extra = schema.get("additionalProperties")
             if isinstance(extra, dict):  # a map keyed by names the schema cannot list
                 out.append((extra, sbase))
+        return out
+
+    @staticmethod
+    def _values(schema: dict[str, Any], base: str) -> list[tuple[Any, str]]:
+        """The schemas of an object's values: declared, pattern and additional properties."""
+        out: list[tuple[Any, str]] = []
+        for key in ("properties", "patternProperties"):
+            subs = schema.get(key)
+            if isinstance(subs, dict):
+                out.extend((sub, base) for sub in subs.values())
+        if isinstance(schema.get("additionalProperties"), dict):
+            out.append((schema["additionalProperties"], base))
         return out
 
     def defines(self, file: SchemaFile, path: FieldPath) -> FieldPath | None:
