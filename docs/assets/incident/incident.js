@@ -861,6 +861,12 @@
       }
     });
     document.querySelectorAll(".rb-signal-filter").forEach(signalFilter);
+    // Outside incident mode (templates, guides) a checklist is an example: nothing to tick.
+    if (!incidents.length) {
+      document.querySelectorAll(".task-list-item input[type=checkbox]").forEach(function (box) {
+        box.disabled = true;
+      });
+    }
   }
 
   document.addEventListener("click", copyGuard, true);
