@@ -131,9 +131,14 @@ def check_schema_violation(library: Library, ctx: Context) -> Iterator[Hit]:
         for _, doc in _documents(text, path.name.endswith(".jsonl")):
             if isinstance(doc, json.JSONDecodeError):
                 continue
-            errors = sorted(
-                validator.iter_errors(doc.value), key=lambda e: list(map(str, e.absolute_path))
-            )
+            from referencing.exceptions import Unresolvable
+
+            try:
+                errors = sorted(
+                    validator.iter_errors(doc.value), key=lambda e: list(map(str, e.absolute_path))
+                )
+            except (Unresolvable, RecursionError):
+                break  # the schema cannot be applied here; RB504/RB505 report the schema
             for error in errors:
                 line, column, where = _error_position(doc, error)
                 yield Hit(
