@@ -84,7 +84,7 @@ LIBRARY: dict[str, str] = {
 }
 
 
-def git(root: Path, *args: str, date: str = "2026-11-20T10:00:00+00:00") -> str:
+def git(root: Path, *args: str, date: str = "2026-11-02T10:00:00+00:00") -> str:
     env = {
         **os.environ,
         "GIT_AUTHOR_NAME": "Test Author",
@@ -102,7 +102,7 @@ def git(root: Path, *args: str, date: str = "2026-11-20T10:00:00+00:00") -> str:
     return done.stdout
 
 
-def commit_all(root: Path, message: str, date: str = "2026-11-20T10:00:00+00:00") -> str:
+def commit_all(root: Path, message: str, date: str = "2026-11-02T10:00:00+00:00") -> str:
     """Commit every file under `root` (a git repository is created the first time)."""
     if not (root / ".git").exists():
         git(root, "init", "-q", "-b", "main")
@@ -127,7 +127,7 @@ def test_complete_library_passes(run: Runner, repo: Path) -> None:
     code, out, err = audit(run)
     assert (code, err) == (0, "")
     assert out.startswith("# FR145–FR147 audit report\n\nGenerated 2026-11-23 by runbook-lint ")
-    assert f"git revision `{head}` (2026-11-20T10:00:00+00:00, clean)" in out
+    assert f"git revision `{head}` (2026-11-02T10:00:00+00:00, clean)" in out
     assert "**Result: PASS**: every requirement holds." in out
     assert (
         "| Backup procedures | core | `runbooks/backup.md` | ✅ pass | ✅ pass | ✅ pass |" in out

@@ -144,7 +144,7 @@ def test_rules_and_explain(run: Runner) -> None:
     code, out, _ = run({}, "rules")
     assert code == 0 and "RB101  missing-section" in out
     code, out, _ = run({}, "explain", "missing-section")
-    assert code == 0 and out.startswith("RB101 missing-section (error)")
+    assert code == 0 and out.startswith("RB101 missing-section (error, fixable)")
     code, _, err = run({}, "explain", "RB10")
     assert code == 2 and "unknown rule 'RB10'" in err
     code, out, _ = run({}, "rules", "--format", "json")
