@@ -354,3 +354,55 @@ def test_build_and_render_for_the_site(repo: Path, monkeypatch: pytest.MonkeyPat
     page = render_markdown(Config(root=repo))
     assert not page.startswith("#")  # the site adds its own title
     assert "## Coverage matrix" in page and "## Suppressions" in page
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def library_copy(tmp_path: Path) -> Path:
+    """This repository's runbook library and schemas, committed in a fresh repository."""
+    import shutil
+
+    for folder in ("runbooks", "schemas"):
+        shutil.copytree(REPO / folder, tmp_path / folder)
+    shutil.copy(REPO / "Makefile", tmp_path / "Makefile")
+    commit_all(tmp_path, "Copy the library")
+    return tmp_path
+
+
+def test_the_library_passes_and_fails_precisely(run: Runner, library_copy: Path) -> None:
+    from runbook_lint.document import Document
+
+    code, out, err = run({}, "audit", "--no-lint")
+    assert (code, err) == (0, ""), err
+    assert "**Result: PASS**" in out
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((REPO / "schemas/audit-report.schema.json").read_text(encoding="utf-8"))
+    code, out, _ = run({}, "audit", "--format", "json", "--no-lint")
+    assert code == 0
+    data = json.loads(out)
+    jsonschema.Draft202012Validator(schema).validate(data)
+    assert data["summary"]["required"] == 20 and data["summary"]["deferred"] == 1
+    # a step loses its Verification block
+    path = library_copy / "runbooks/startup.md"
+    doc = Document.parse("runbooks/startup.md", path.read_text(encoding="utf-8"))
+    step = doc.steps[0]
+    assert step.verification is not None
+    lines = doc.text.split("\n")
+    del lines[step.verification.line - 1 : step.verification.end_line]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    code, _, err = run({}, "audit", "--no-lint", "--quiet")
+    assert code == 1
+    assert err == (
+        f"runbook-lint: audit: FR146 runbooks/startup.md:{step.heading.line}: step "
+        f"'{step.heading.text}' has no Verification block (procedure 'startup')\n"
+    )
+    # a required runbook is deleted
+    (library_copy / "runbooks/epic-4-observer.md").unlink()
+    code, _, err = run({}, "audit", "--no-lint", "--quiet")
+    assert code == 1
+    assert (
+        "runbook-lint: audit: FR145 runbooks/epic-4-observer.md: the runbook does not exist "
+        "(procedure 'epic-4')\n" in err
+    )
