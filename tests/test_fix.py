@@ -212,3 +212,27 @@ def test_write_atomic_keeps_mode_and_refuses_to_overwrite(tmp_path: Path) -> Non
         write_atomic(target, "other", exclusive=True)
     assert target.read_text(encoding="utf-8") == "new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.md"]  # no temporary file left
+
+
+def test_several_missing_index_entries_are_added_in_path_order(run: Runner, tmp_path: Path) -> None:
+    index = (
+        INDEX
+        + "\n## Quick reference\n\n| Symptom | Go to |\n|---|---|\n"
+        + "| x | [B](backup.md#procedure) |\n"
+    )
+    files = {
+        "runbooks/index.md": index,
+        "runbooks/backup.md": GOOD,
+        "runbooks/zeta.md": GOOD.replace("# Backup Procedures", "# Zeta"),
+        "runbooks/alpha.md": GOOD.replace("# Backup Procedures", "# Alpha"),
+        "runbooks/drills/alpha-drill.md": GOOD.replace("# Backup Procedures", "# Alpha Drill"),
+    }
+    code, _, err = run(files, "check", "--fix", "--select", "RB301")
+    assert (code, err) == (0, "Fixed 3 finding(s) in 1 file(s): runbooks/index.md\n")
+    assert (tmp_path / "runbooks/index.md").read_text(encoding="utf-8") == index.replace(
+        "| [Backup](backup.md) | Ops |\n",
+        "| [Backup](backup.md) | Ops |\n"
+        "| [Alpha](alpha.md) | Platform Operations |\n"
+        "| [Alpha Drill](drills/alpha-drill.md) | Platform Operations |\n"
+        "| [Zeta](zeta.md) | Platform Operations |\n",
+    )
