@@ -221,7 +221,8 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
 
         folder = f"{REFERENCE}/schemas"
         artifacts_dir = self.root / cfg.schemas / "artifacts"
-        schemas = schemas_mod.load(artifacts_dir, self.root / cfg.samples, self.root)
+        catalog = schemas_mod.read_catalog(cfg.path(cfg.artifacts))
+        schemas = schemas_mod.load(artifacts_dir, self.root / cfg.samples, self.root, catalog)
         resolver = schemas_mod.Resolver(cfg.path(cfg.schemas))
         uri_of = {s.name: f"{folder}/{s.name}.md" for s in schemas}
         index_uri = f"{folder}/index.md"

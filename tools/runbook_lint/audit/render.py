@@ -28,6 +28,9 @@ def _evidence_lines(row: Row) -> list[str]:
         return [f"- **FR145, FR146, FR147** {_MARK['deferred']}: " + "; ".join(parts)]
     for cell in row.cells:
         head = f"- **{cell.requirement}** {_MARK[cell.status]}"
+        if cell.status == "n/a":
+            out.append(f"{head}: " + "; ".join(e.detail for e in cell.evidence))
+            continue
         parts = []
         for check in ("exists", "indexed"):
             for e in cell.evidence:

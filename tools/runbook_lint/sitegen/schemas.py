@@ -1,8 +1,10 @@
 """Artifact schema pages: each report, state or telemetry file as a table of its fields.
 
-Schemas live under `schemas/artifacts/<system>/<path>.schema.json` and their samples under
-`runbooks/samples/<system>/<scenario>/<path>` (`.json`, or `.jsonl` where the schema describes
-one line). `$ref`s are followed inside the local schema files only.
+The artifact catalog (`schemas/artifacts.yaml`) says which artifact each schema describes and
+so where its samples are: `runbooks/samples/<system>/<scenario>/<path below the system root>`.
+A schema the catalog does not name falls back to the convention
+`schemas/artifacts/<system>/<path>.schema.json`. `$ref`s are followed inside the local schema
+files only.
 """
 
 from __future__ import annotations
@@ -12,9 +14,12 @@ import posixpath
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .markdown import cell, code, fence, inline, prose, table
+
+if TYPE_CHECKING:
+    from ..artifacts.catalog import Artifact, Catalog
 
 SUFFIX = ".schema.json"
 MAX_DEPTH = 12
@@ -37,14 +42,19 @@ class Schema:
     data: Mapping[str, Any] | None
     error: str = ""
     samples: list[str] = field(default_factory=list)  # site paths
+    cataloged: Artifact | None = None  # the catalog entry whose schema this is
 
     @property
     def system(self) -> str:
+        if self.cataloged is not None:
+            return self.cataloged.system
         return self.name.split("/", 1)[0] if "/" in self.name else ""
 
     @property
     def artifact(self) -> str:
         """The file name as runbooks write it, below the system's root."""
+        if self.cataloged is not None:
+            return self.cataloged.relative
         title = self.data.get("title") if self.data else None
         if isinstance(title, str) and title.strip() and " " not in title.strip():
             return title.strip()
@@ -234,7 +244,10 @@ def _walk(
             _walk(inner, resolver, inner_where, path + "[]", out, depth + 1, seen | {marker})
 
 
-def load(artifacts: Path, samples: Path, root: Path) -> list[Schema]:
+def load(
+    artifacts: Path, samples: Path, root: Path, catalog: Catalog | None = None
+) -> list[Schema]:
+    """The schemas under `artifacts`; `catalog` names their artifacts and finds their samples."""
     if not artifacts.is_dir():
         return []
     sample_files = sorted(p for p in samples.rglob("*") if p.is_file()) if samples.is_dir() else []
@@ -250,14 +263,49 @@ def load(artifacts: Path, samples: Path, root: Path) -> list[Schema]:
         if not isinstance(data, dict):
             out.append(Schema(name, source, None, "is not a JSON object"))
             continue
-        schema = Schema(name, source, data)
+        named = _cataloged(catalog, artifacts.parent, path)
+        schema = Schema(name, source, data, cataloged=named[0] if named else None)
         schema.samples = [
             p.relative_to(root).as_posix()
             for p in sample_files
-            if _sample_of(p.relative_to(samples).as_posix(), name)
+            if (
+                any(_sample_for(p.relative_to(samples).as_posix(), a) for a in named)
+                if named
+                else _sample_of(p.relative_to(samples).as_posix(), name)
+            )
         ]
         out.append(schema)
     return out
+
+
+def read_catalog(path: Path) -> Catalog | None:
+    """The artifact catalog, or None when there is none or it is broken (RB504 reports it)."""
+    from ..artifacts.catalog import CatalogError, load
+
+    if not path.is_file():
+        return None
+    try:
+        return load(path, path.name)
+    except CatalogError:
+        return None
+
+
+def _cataloged(catalog: Catalog | None, schemas_dir: Path, path: Path) -> list[Artifact]:
+    """The catalog's artifacts whose schema is the file at `path`."""
+    if catalog is None:
+        return []
+    target = path.resolve()
+    return [
+        a for a in catalog.artifacts if a.schema and (schemas_dir / a.schema).resolve() == target
+    ]
+
+
+def _sample_for(sample: str, artifact: Artifact) -> bool:
+    """`<system>/<scenario>/<path below the system root>` is a sample of `artifact`."""
+    parts = sample.split("/")
+    return (
+        len(parts) >= 3 and parts[0] == artifact.system and "/".join(parts[2:]) == artifact.relative
+    )
 
 
 def _sample_of(sample: str, name: str) -> bool:
@@ -284,6 +332,11 @@ def schema_page(schema: Schema, page: str, resolver: Resolver, root: Path) -> st
     if data.get("description"):
         out += [prose(str(data["description"]).strip()), ""]
     facts = [["Schema", raw]]
+    named = schema.cataloged
+    if named is not None and named.path != named.relative:
+        facts.append(["Path", code(named.path)])
+    if named is not None and named.produced_by:
+        facts.append(["Produced by", code(named.produced_by)])
     if schema.system:
         facts.append(["System", cell(schema.system)])
     if schema.artifact.endswith(".jsonl") or schema.source.endswith("jsonl"):
