@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .markdown import cell, code, inline, prose, table
+from .markdown import facts as facts_list
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,7 @@ def contract_page(contract: Contract, to_uri: str) -> str:
         facts.append(["Version", cell(str(info["version"]))])
     if source:
         facts.append(["Source", cell(str(source))])
-    out += [table(["", ""], facts), ""]
+    out += [facts_list(facts), ""]
     commands = list(_walk(data, (contract.program,)))
     constitutional = [p for p, c in commands if c.get("constitutional")]
     if constitutional:

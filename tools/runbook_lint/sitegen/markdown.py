@@ -107,6 +107,11 @@ def inline(text: str) -> str:
     return prose(" ".join(text.split())).replace("|", "\\|") or " "
 
 
+def facts(rows: Iterable[Sequence[str]]) -> str:
+    """Key-value facts about a page's subject as a short list (`- **Key:** value`)."""
+    return "\n".join(f"- **{key}:** {value}" for key, value in rows)
+
+
 def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     """A Markdown table; cells must already be escaped (see `cell`, `code`)."""
     out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from ..rule import Rule
 from .markdown import cell, code, fence, inline, prose, table
+from .markdown import facts as facts_list
 
 FAMILIES = {
     "RB0": "File and encoding",
@@ -97,7 +98,7 @@ def rule_page(rule: Rule) -> str:
         "",
         prose(" ".join(rule.summary.split())),
         "",
-        table(["", ""], facts),
+        facts_list(facts),
         "",
         "## Why",
         "",

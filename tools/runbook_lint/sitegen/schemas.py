@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .markdown import cell, code, fence, inline, prose, table
+from .markdown import facts as facts_list
 
 if TYPE_CHECKING:
     from ..artifacts.catalog import Artifact, Catalog
@@ -341,7 +342,7 @@ def schema_page(schema: Schema, page: str, resolver: Resolver, root: Path) -> st
         facts.append(["System", cell(schema.system)])
     if schema.artifact.endswith(".jsonl") or schema.source.endswith("jsonl"):
         facts.append(["Format", "JSON Lines: the table describes one line"])
-    out += [table(["", ""], facts), ""]
+    out += [facts_list(facts), ""]
     rows = fields(data, resolver, root / schema.source)
     out += ["## Fields", ""]
     if rows:
