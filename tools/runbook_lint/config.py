@@ -11,7 +11,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .errors import UsageError
@@ -115,6 +115,14 @@ def _convert(where: str, name: str, value: Any) -> Any:
         return value
     if not isinstance(value, str) or not value.strip():
         _expect(where, key, value, "a non-empty string")
+    # Every other key is a path: outside the project it would make a run walk anything ("/"),
+    # and a control character (NUL) is no file name.
+    parts = PurePosixPath(value.replace("\\", "/"))
+    outside = parts.is_absolute() or ".." in parts.parts or re.match(r"^[A-Za-z]:", value)
+    if outside or any(ord(char) < 32 for char in value):
+        raise UsageError(
+            f"{where}: '{key}' must be a relative path inside the project, got {value!r}"
+        )
     return value
 
 

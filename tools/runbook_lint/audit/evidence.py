@@ -133,11 +133,21 @@ def _rehearsed(doc: Document, library: Library) -> Document | None:
     return None
 
 
+def _where(doc: Document) -> int | None:
+    """The line of the section that should hold the steps (None when there is none)."""
+    for section in doc.sections:
+        if section.title.strip().lower().startswith("procedure"):
+            return section.start_line
+    return None
+
+
 def fr146(doc: Document, library: Library) -> Cell:
     steps = procedure_steps(doc, library)
     found: list[Evidence] = []
     if not steps:
-        found.append(Evidence("steps", False, "no procedure steps ('Step N: Name')", doc.path))
+        found.append(
+            Evidence("steps", False, "no procedure steps ('Step N: Name')", doc.path, _where(doc))
+        )
     for step in steps:
         name = step.heading.text
         ver = step.verification
@@ -206,7 +216,7 @@ def fr147(doc: Document, library: Library, patterns: list[re.Pattern[str]]) -> C
     steps = procedure_steps(doc, library)
     found: list[Evidence] = []
     if not steps:
-        found.append(Evidence("steps", False, "no procedure steps to label", doc.path))
+        found.append(Evidence("steps", False, "no procedure steps to label", doc.path, _where(doc)))
     for step in steps:
         name = step.heading.text
         label = step.label
