@@ -143,6 +143,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{path}: invalid TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path}: invalid TOML: not UTF-8 (byte offset {exc.start})") from exc
     except OSError as exc:
         raise UsageError(f"{path}: cannot read: {exc.strerror}") from exc
 
