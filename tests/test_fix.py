@@ -236,3 +236,13 @@ def test_several_missing_index_entries_are_added_in_path_order(run: Runner, tmp_
         "| [Alpha Drill](drills/alpha-drill.md) | Platform Operations |\n"
         "| [Zeta](zeta.md) | Platform Operations |\n",
     )
+
+
+def test_mojibake_is_repaired(run: Runner, repo: Path) -> None:
+    garbled = GOOD.replace("🔵 **OPERATIONAL**", "ðŸ”µ **OPERATIONAL**")
+    code, out, _ = run({"runbooks/backup.md": garbled}, "check", "--diff", "--select", "RB002")
+    assert code == 1
+    assert "-ðŸ”µ **OPERATIONAL**\n+🔵 **OPERATIONAL**\n" in out
+    code, _, err = run({}, "check", "--fix", "--select", "RB002")
+    assert (code, err) == (0, "Fixed 1 finding(s) in 1 file(s): runbooks/backup.md\n")
+    assert (repo / "runbooks/backup.md").read_text(encoding="utf-8") == GOOD
