@@ -246,3 +246,19 @@ def test_mojibake_is_repaired(run: Runner, repo: Path) -> None:
     code, _, err = run({}, "check", "--fix", "--select", "RB002")
     assert (code, err) == (0, "Fixed 1 finding(s) in 1 file(s): runbooks/backup.md\n")
     assert (repo / "runbooks/backup.md").read_text(encoding="utf-8") == GOOD
+
+
+def test_write_atomic_without_hard_links(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    def no_links(src: str, dst: Path) -> None:
+        raise PermissionError("hard links are not supported")
+
+    monkeypatch.setattr(os, "link", no_links)
+    target = tmp_path / "new.md"
+    write_atomic(target, "one", exclusive=True)
+    assert target.read_text(encoding="utf-8") == "one"
+    with pytest.raises(FileExistsError):
+        write_atomic(target, "two", exclusive=True)
+    assert target.read_text(encoding="utf-8") == "one"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.md"]

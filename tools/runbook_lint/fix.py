@@ -66,8 +66,16 @@ def write_atomic(path: str | Path, text: str, *, exclusive: bool = False) -> Non
             os.umask(umask)
             os.chmod(tmp, 0o666 & ~umask)
         if exclusive:
-            os.link(tmp, target)  # fails if the target exists
-            os.unlink(tmp)
+            try:
+                os.link(tmp, target)  # fails if the target exists
+            except FileExistsError:
+                raise
+            except OSError:  # no hard links on this file system: check, then rename
+                if target.exists():
+                    raise FileExistsError(str(target)) from None
+                os.replace(tmp, target)
+            else:
+                os.unlink(tmp)
         else:
             os.replace(tmp, target)
     except BaseException:
