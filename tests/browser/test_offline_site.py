@@ -202,8 +202,13 @@ def test_narrow_window(site: Build, browser: Any) -> None:
         width = page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= 720, "the start page scrolls sideways in a narrow window"
         _shot(page, "start-page-720x900")
+        wide = []
+        for path in sorted((site.site / "runbooks").rglob("*.html")):
+            page = narrow.open(path)
+            if page.evaluate("() => document.documentElement.scrollWidth") > 720:
+                wide.append(path.name)
+        assert wide == [], "runbook pages that scroll sideways in a narrow window"
         page = narrow.open(site.site / "runbooks" / "operator-recovery.html")
-        assert page.evaluate("() => document.documentElement.scrollWidth") <= 720
         _shot(page, "runbook-720x900")
         assert narrow.remote() == []
     finally:
