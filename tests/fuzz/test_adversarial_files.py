@@ -1,0 +1,60 @@
+"""Every hostile file in tests/adversarial/ through the CLI, in every format.
+
+Each file is a reproducer of a failure fuzzing found, or an input known to hurt Markdown and JSON
+tools (see tests/adversarial/README.md). Pathological ones are generated, not committed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .conftest import placed
+from .harness import FORMATS, REPO, lint
+
+ADVERSARIAL = REPO / "tests" / "adversarial"
+MARKDOWN = sorted((ADVERSARIAL / "markdown").glob("*.md"))
+
+
+@pytest.mark.parametrize("fixture", MARKDOWN, ids=[p.name for p in MARKDOWN])
+def test_hostile_markdown(project: Path, fixture: Path) -> None:
+    with placed(project, {"runbooks/hostile.md": fixture.read_bytes()}):
+        for fmt in FORMATS:
+            lint(project, fmt, "runbooks/hostile.md")
+
+
+def test_invalid_utf8_after_a_carriage_return_is_placed_on_its_line(project: Path) -> None:
+    data = (ADVERSARIAL / "markdown" / "invalid-utf8-after-cr.md").read_bytes()
+    with placed(project, {"runbooks/hostile.md": data}):
+        findings = lint(project, "json", "runbooks/hostile.md", extra=["--select", "RB001"])
+    assert [(f["line"], f["column"]) for f in findings] == [(4, 10)]
+
+
+SCHEMAS = sorted((ADVERSARIAL / "schemas").glob("*.schema.json"))
+SCHEMA_TARGET = "schemas/artifacts/dkt/state/heartbeat_status.schema.json"
+CATALOG = "schemas/artifacts.yaml"  # names artifacts whose schemas the fuzz project leaves out
+
+
+@pytest.mark.parametrize("fixture", SCHEMAS, ids=[p.name for p in SCHEMAS])
+def test_hostile_schema_for_a_sample(project: Path, fixture: Path) -> None:
+    # A runbook in scope makes a library rule's crash visible (it is reported on a document).
+    files = {SCHEMA_TARGET: fixture.read_bytes(), "runbooks/r.md": b"# R\n"}
+    with placed(project, files):
+        for fmt in FORMATS:
+            lint(project, fmt, "schemas", "runbooks/samples", "runbooks/r.md")
+
+
+def test_a_remote_ref_is_reported_not_fetched_and_the_sample_is_not_validated(
+    project: Path,
+) -> None:
+    files = {
+        SCHEMA_TARGET: (ADVERSARIAL / "schemas" / "remote-ref.schema.json").read_bytes(),
+        "runbooks/r.md": b"# R\n",
+    }
+    with placed(project, files):
+        findings = lint(project, "json", "schemas", "runbooks/samples", "runbooks/r.md")
+    shown = [(f["path"], f["line"], f["rule"]) for f in findings]
+    assert [s for s in shown if s[0] not in (CATALOG, "runbooks/r.md")] == [
+        (SCHEMA_TARGET, 4, "RB505")
+    ]
