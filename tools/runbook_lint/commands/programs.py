@@ -52,6 +52,7 @@ class Registry:
     source: str = ""
     _contracts: dict[str, Contract] = field(default_factory=dict)
     _targets: dict[str, frozenset[str]] = field(default_factory=dict)
+    _first_words: tuple[tuple[Program, ...], frozenset[str]] | None = None
 
     @property
     def keys(self) -> frozenset[str]:
@@ -60,12 +61,15 @@ class Registry:
     @property
     def first_words(self) -> frozenset[str]:
         """Words an inline code span can start with to be taken for a command."""
+        if self._first_words is not None and self._first_words[0] == self.programs:
+            return self._first_words[1]
         words: set[str] = set()
         for p in self.programs:
             first = p.invocation.split()[0]
             words.add(first)
             words.add(basename(first))
-        return frozenset(words)
+        self._first_words = (self.programs, frozenset(words))
+        return self._first_words[1]
 
     def lookup(self, key: str, doc_path: str) -> Program | None:
         for program in self.programs:

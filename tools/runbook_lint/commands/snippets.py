@@ -68,6 +68,10 @@ class Segment:
     column: int  # Markdown column (1-based, code points) of the piece's first character
 
 
+def _segment_offset(segment: Segment) -> int:
+    return segment.offset
+
+
 @dataclass(frozen=True)
 class Snippet:
     text: str  # masked shell text, lines joined with "\n"
@@ -78,8 +82,7 @@ class Snippet:
 
     def position(self, offset: int) -> tuple[int, int]:
         """Markdown (line, column) of a character offset in the snippet."""
-        starts = [s.offset for s in self.segments]
-        i = max(0, bisect.bisect_right(starts, offset) - 1)
+        i = max(0, bisect.bisect_right(self.segments, offset, key=_segment_offset) - 1)
         seg = self.segments[i]
         return seg.line, seg.column + (offset - seg.offset)
 
