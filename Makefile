@@ -39,7 +39,7 @@ assets: $(STAMP)
 	$(BIN)/python scripts/fetch-site-assets.py
 
 site: $(STAMP) assets
-	$(BIN)/runbook-lint check
+	$(BIN)/runbook-lint check runbooks schemas docs
 	$(BIN)/mkdocs build --strict
 
 serve: $(STAMP) assets

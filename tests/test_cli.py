@@ -161,3 +161,15 @@ def test_output_file(run: Runner, tmp_path: Path) -> None:
     code, out, _ = run(BROKEN, "check", "--format", "json", "-o", "report.json")
     assert code == 1 and out == ""
     assert json.loads((tmp_path / "report.json").read_text())["summary"]["errors"] == 2
+
+
+def test_the_repository_passes_its_own_linter(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from runbook_lint.cli import main
+
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    code = main(["check", "--no-cache", "runbooks", "schemas", "docs"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert out.startswith("All checks passed")

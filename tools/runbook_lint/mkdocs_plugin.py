@@ -39,7 +39,7 @@ log = logging.getLogger("mkdocs.plugins.runbook_lint")
 PLACEHOLDER = "runbook-lint/"
 REFERENCE = "reference"
 SIGNALS = "signals.md"  # the generated signal lookup page
-_MARKER_RE = re.compile(r"^<!--\s*runbook-lint:([a-z-]+)\s*-->[ \t]*$", re.MULTILINE)
+_MARKER_RE = re.compile(r"^<!--\s*runbook-lint:\s*include=([a-z-]+)\s*-->[ \t]*$", re.MULTILINE)
 _BASE_RE = re.compile(r'"base": "/"')
 _MERMAID_SCRIPT_RE = re.compile(r"<script[^>]+src=\"[^\"]*mermaid[^\"]*\.js\"", re.IGNORECASE)
 
@@ -308,7 +308,9 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
             "runbooks": "runbooks",
         }
         if name not in kinds:
-            log.warning(f"runbook-lint: {uri}: unknown marker <!-- runbook-lint:{name} -->")
+            log.warning(
+                f"runbook-lint: {uri}: unknown include <!-- runbook-lint: include={name} -->"
+            )
             return ""
         table = site.find_table(kinds[name]) if site is not None else None
         if table is None:

@@ -18,7 +18,9 @@ _DISABLE_RE = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _ID_RE = re.compile(r"^RB\d{0,3}$")
-KNOWN_DIRECTIVES = ("optional", "signals")
+# Directives other parts of runbook-lint read: template marks, signal justifications, and the
+# site's generated-table includes.
+KNOWN_DIRECTIVES = ("optional", "signals", "include")
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ def parse(doc: Document) -> tuple[list[Suppression], list[BadDirective]]:
         if not match:
             continue
         body = match.group("body").strip()
-        if body.lower().split(" ", 1)[0].rstrip(":") in KNOWN_DIRECTIVES:
+        if re.split(r"[\s=:]", body.lower(), maxsplit=1)[0] in KNOWN_DIRECTIVES:
             continue
         directive = _DISABLE_RE.match(body)
         if not directive:
