@@ -275,8 +275,9 @@ def test_suppressions_are_listed_with_reasons(run: Runner, repo: Path) -> None:
         "| `runbooks/recovery.md` | 49 | RB104 | lines 50-50 | rollback is written by the DBA "
         "team | yes |" in out
     )
-    # the drill of this small library lacks drill sections: the lint totals say so
-    assert "`runbook-lint check` over the library: 5 files, 8 errors, 1 warnings." in out
+    # the drill of this small library lacks drill sections, and recovery.md changed without a
+    # new Last Updated (RB701): the lint totals say so
+    assert "`runbook-lint check` over the library: 5 files, 9 errors, 1 warnings." in out
 
 
 def test_outside_git_and_output_file(run: Runner, tmp_path: Path) -> None:

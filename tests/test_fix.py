@@ -73,7 +73,8 @@ def test_diff_previews_and_changes_nothing(run: Runner, repo: Path) -> None:
 def test_fix_applies_and_leaves_the_todo_findings(run: Runner, repo: Path) -> None:
     code, out, err = run({}, "check", "--fix")
     assert code == 1
-    assert err == "Fixed 4 finding(s) in 2 file(s): runbooks/backup.md, runbooks/index.md\n"
+    # the fixes change backup.md, so a second round bumps its Last Updated (RB701)
+    assert err == "Fixed 5 finding(s) in 2 file(s): runbooks/backup.md, runbooks/index.md\n"
     assert out.splitlines() == [
         "runbooks/backup.md:48:4: RB104 error section 'Rollback' is empty: list the rollback "
         "steps, or say why none apply ('Not applicable: ...')",
@@ -82,6 +83,7 @@ def test_fix_applies_and_leaves_the_todo_findings(run: Runner, repo: Path) -> No
     ]
     text = (repo / "runbooks/backup.md").read_text(encoding="utf-8")
     assert "`pg_dump --format=custom" in text
+    assert "Last Updated: 2026-11-23\n" in text
     assert text.endswith(
         "## References\n\n<!-- TODO: write the References section (added by runbook-lint "
         "--fix) -->\n"

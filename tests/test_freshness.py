@@ -57,15 +57,42 @@ def test_other_files_commits_do_not_count(run: Runner, tmp_path: Path) -> None:
     assert freshness(run, "runbooks/backup.md") == (0, [])
 
 
-def test_outside_git_and_untracked_files_are_skipped(run: Runner, tmp_path: Path) -> None:
+def test_outside_git_and_before_the_first_commit_nothing_is_reported(
+    run: Runner, tmp_path: Path
+) -> None:
     write_files(tmp_path, LIB)
     assert freshness(run) == (0, [])  # not a repository
     git(tmp_path, "init", "-q")
     assert freshness(run) == (0, [])  # a repository without commits
-    write_files(tmp_path, {"runbooks/other.md": "# Other\n"})
-    git(tmp_path, "add", "runbooks/other.md")
-    git(tmp_path, "commit", "-q", "-m", "Add another file", date="2026-11-22T09:00:00+00:00")
-    assert freshness(run, "runbooks/backup.md") == (0, [])  # backup.md is untracked
+
+
+def test_uncommitted_changes_are_dated_today(run: Runner, tmp_path: Path) -> None:
+    write_files(tmp_path, LIB)
+    commit_all(tmp_path, "Add backup", date="2026-11-02T09:00:00+00:00")
+    write_files(tmp_path, {"runbooks/backup.md": GOOD + "\nAn edit.\n", "runbooks/new.md": GOOD})
+    expected = (
+        "RB701 error 'Last Updated: 2026-11-02' is older than the file's uncommitted changes "
+        "(today is 2026-11-23): bump it whenever the file changes"
+    )
+    assert freshness(run) == (
+        1,
+        [f"runbooks/backup.md:3:15: {expected}", f"runbooks/new.md:3:15: {expected}"],
+    )
+    code, _, err = run({}, "check", "--fix", "--select", "RB701")
+    assert (code, err) == (
+        0,
+        "Fixed 2 finding(s) in 2 file(s): runbooks/backup.md, runbooks/new.md\n",
+    )
+    text = (tmp_path / "runbooks/backup.md").read_text(encoding="utf-8")
+    assert text == GOOD.replace("2026-11-02", "2026-11-23") + "\nAn edit.\n"
+
+
+def test_bump_to_the_commit_date(run: Runner, tmp_path: Path) -> None:
+    write_files(tmp_path, LIB)
+    commit_all(tmp_path, "Add backup", date="2026-11-12T09:00:00+00:00")
+    code, out, _ = run({}, "check", "--diff", "--select", "RB701")
+    assert code == 1
+    assert "-Last Updated: 2026-11-02\n+Last Updated: 2026-11-12\n" in out
 
 
 def test_shallow_clone_is_skipped(run: Runner, tmp_path: Path) -> None:
@@ -85,7 +112,9 @@ def test_shallow_clone_is_skipped(run: Runner, tmp_path: Path) -> None:
     }
 
 
-def test_one_git_log_per_run(run: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_one_git_log_and_status_per_run(
+    run: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     files = {f"runbooks/r{i}.md": GOOD for i in range(5)}
     write_files(tmp_path, {**files, "runbooks/index.md": INDEX})
     commit_all(tmp_path, "Add runbooks", date="2026-11-02T09:00:00+00:00")
@@ -98,7 +127,7 @@ def test_one_git_log_per_run(run: Runner, tmp_path: Path, monkeypatch: pytest.Mo
 
     monkeypatch.setattr(rb7_freshness, "_git", counting)
     run({}, "check", "--select", "RB701")
-    assert [c[0] for c in calls] == ["rev-parse", "log"]
+    assert [c[0] for c in calls] == ["rev-parse", "log", "status"]
 
 
 @pytest.mark.parametrize(

@@ -191,31 +191,42 @@ def apply(plans: Iterable[FilePlan], cwd: Path | None = None) -> list[FilePlan]:
     return written
 
 
+ROUNDS = 5  # a fix can make another finding (a changed file needs its date bumped)
+
+
 def fix_command(
     report: Report, *, preview: bool, rerun: Callable[[], Report]
 ) -> tuple[int | None, Report]:
     """`check --fix` / `check --diff`: returns (exit code to stop with, or None; the report).
 
     With `preview`, print the diff and stop (exit 1 when there is something to fix). Otherwise
-    write the fixes and lint again, so the findings shown are the ones left.
+    write the fixes and lint again, so the findings shown are the ones left; fixes that the
+    first ones make possible are applied too, for a few rounds.
     """
-    plans = plan(report.findings)
-    for item in plans:
-        if item.problem:
-            print(f"runbook-lint: not fixed: {item.path}: {item.problem}", file=sys.stderr)
-    changed = [p for p in plans if p.changed]
-    count = sum(p.findings for p in changed)
-    if preview:
-        sys.stdout.write(diff(plans))
-        print(
-            f"{count} fixable finding(s) in {len(changed)} file(s)"
-            + ("; apply with --fix" if changed else ""),
-            file=sys.stderr,
-        )
-        return (1 if changed or report.errors else 0), report
-    written = apply(plans)
-    if written:
-        names = ", ".join(p.path for p in written)
-        print(f"Fixed {count} finding(s) in {len(written)} file(s): {names}", file=sys.stderr)
+    fixed, files, told = 0, set[str](), set[str]()
+    for _ in range(1 if preview else ROUNDS):
+        plans = plan(report.findings)
+        for item in plans:
+            if item.problem and item.path not in told:
+                told.add(item.path)
+                print(f"runbook-lint: not fixed: {item.path}: {item.problem}", file=sys.stderr)
+        changed = [p for p in plans if p.changed]
+        if preview:
+            sys.stdout.write(diff(plans))
+            count = sum(p.findings for p in changed)
+            print(
+                f"{count} fixable finding(s) in {len(changed)} file(s)"
+                + ("; apply with --fix" if changed else ""),
+                file=sys.stderr,
+            )
+            return (1 if changed or report.errors else 0), report
+        written = apply(plans)
+        if not written:
+            break
+        fixed += sum(p.findings for p in written)
+        files.update(p.path for p in written)
         report = rerun()
+    if fixed:
+        names = ", ".join(sorted(files))
+        print(f"Fixed {fixed} finding(s) in {len(files)} file(s): {names}", file=sys.stderr)
     return None, report

@@ -1,8 +1,10 @@
 """RB7xx: freshness: `Last Updated` keeps up with git, and runbooks are reviewed in time.
 
 The last commit date of every Markdown file comes from one `git log` per run (memoised in the
-context), not one per file. Outside a git work tree, or in a shallow clone (where the oldest
-commit seems to touch every file), RB701 stays silent.
+context), not one per file, and one `git status` says which files have uncommitted changes: for
+those the change is dated today, so a forgotten bump is caught before the commit (pre-commit).
+Outside a git work tree, or in a shallow clone (where the oldest commit seems to touch every
+file), RB701 stays silent.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ import os
 import re
 import subprocess
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..rule import Hit, Rule
+from ..rule import Edit, Fix, Hit, Rule
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -40,11 +43,25 @@ def _git(cwd: Path, *args: str) -> str | None:
     return done.stdout if done.returncode == 0 else None
 
 
+_PATTERNS = ("*.md", "*.markdown")
+
+
+@dataclass(frozen=True)
+class GitState:
+    dates: dict[Path, dt.date]  # absolute path -> author date of its last commit
+    changed: frozenset[Path]  # files with uncommitted changes (staged, unstaged or untracked)
+
+
 def last_commit_dates(root: Path) -> dict[Path, dt.date] | None:
     """The author date of the last commit that touched each Markdown file, by absolute path.
 
     None outside git and in a shallow clone.
     """
+    state = git_state(root)
+    return state.dates if state is not None else None
+
+
+def git_state(root: Path) -> GitState | None:
     head = _git(root, "rev-parse", "--show-toplevel", "--is-shallow-repository")
     if head is None:
         return None
@@ -52,7 +69,7 @@ def last_commit_dates(root: Path) -> dict[Path, dt.date] | None:
     if len(lines) < 2 or lines[1].strip() == "true":
         return None
     top = Path(lines[0]).resolve()
-    log = _git(top, "log", "--format=%x01%as", "--name-only", "-z", "--", "*.md", "*.markdown")
+    log = _git(top, "log", "--format=%x01%as", "--name-only", "-z", "--", *_PATTERNS)
     if log is None:
         return None
     dates: dict[Path, dt.date] = {}
@@ -66,7 +83,16 @@ def last_commit_dates(root: Path) -> dict[Path, dt.date] | None:
             name = name.strip("\n")
             if name:
                 dates.setdefault((top / name).resolve(), date)
-    return dates
+    status = _git(top, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *_PATTERNS)
+    changed: set[Path] = set()
+    entries = iter((status or "").split("\0"))
+    for entry in entries:
+        if len(entry) < 4:
+            continue
+        changed.add((top / entry[3:]).resolve())
+        if entry[0] in "RC":  # a rename or copy is followed by its source path
+            next(entries, None)
+    return GitState(dates, frozenset(changed))
 
 
 def _date(field: MetaField | None) -> dt.date | None:
@@ -83,10 +109,21 @@ def check_behind_git(doc: Document, ctx: Context) -> Iterator[Hit]:
     written = _date(field)
     if field is None or written is None:
         return
-    dates = ctx.memo("git-last-commit-dates", lambda: last_commit_dates(ctx.config.root))
-    if not dates:
+    state = ctx.memo("git-state", lambda: git_state(ctx.config.root))
+    if state is None:
         return
-    committed = dates.get(Path(os.path.realpath(ctx.library.absolute(doc.path))))
+    path = Path(os.path.realpath(ctx.library.absolute(doc.path)))
+    if path in state.changed:
+        if written < ctx.today:
+            yield Hit(
+                field.line,
+                field.column,
+                f"'Last Updated: {field.value}' is older than the file's uncommitted changes "
+                f"(today is {ctx.today}): bump it whenever the file changes",
+                fix=_bump(field, ctx.today),
+            )
+        return
+    committed = state.dates.get(path)
     if committed is None or written >= committed:
         return
     yield Hit(
@@ -94,6 +131,14 @@ def check_behind_git(doc: Document, ctx: Context) -> Iterator[Hit]:
         field.column,
         f"'Last Updated: {field.value}' is older than the file's last commit ({committed}): "
         "bump it whenever the file changes",
+        fix=_bump(field, committed),
+    )
+
+
+def _bump(field: MetaField, date: dt.date) -> Fix:
+    end = field.column + len(field.value)
+    return Fix(
+        f"set Last Updated to {date}", (Edit(field.line, field.column, field.line, end, str(date)),)
     )
 
 
@@ -129,18 +174,21 @@ RULES = (
         id="RB701",
         name="last-updated-behind-git",
         severity="error",
-        summary="'Last Updated' is older than the file's last commit in git.",
+        summary="'Last Updated' is older than the file's last commit (or its uncommitted changes).",
         rationale=(
             "Story 8.9 AC3: runbooks are version controlled with a last-updated date. The "
             "operator judges whether a runbook can be trusted by that date; when the file was "
             "changed after it, the date understates how recent the procedure is and hides that "
             "it changed. The last commit date is the author date of the newest commit touching "
-            "the file. Outside git, or in a shallow clone, the rule stays silent."
+            "the file; a file with uncommitted changes is compared with today, so the pre-commit "
+            "hook catches a forgotten bump before the commit. Outside git, or in a shallow "
+            "clone, the rule stays silent."
         ),
         bad="Last Updated: 2026-10-01, and the file's last commit is dated 2026-11-20",
         good="Last Updated: 2026-11-20, and the file's last commit is dated 2026-11-20",
         check=check_behind_git,
         runnable_examples=False,
+        fixable=True,
     ),
     Rule(
         id="RB702",
