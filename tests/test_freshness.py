@@ -87,12 +87,14 @@ def test_uncommitted_changes_are_dated_today(run: Runner, tmp_path: Path) -> Non
     assert text == GOOD.replace("2026-11-02", "2026-11-23") + "\nAn edit.\n"
 
 
-def test_bump_to_the_commit_date(run: Runner, tmp_path: Path) -> None:
+def test_fix_bumps_a_committed_file_to_today(run: Runner, tmp_path: Path) -> None:
     write_files(tmp_path, LIB)
     commit_all(tmp_path, "Add backup", date="2026-11-12T09:00:00+00:00")
     code, out, _ = run({}, "check", "--diff", "--select", "RB701")
     assert code == 1
-    assert "-Last Updated: 2026-11-02\n+Last Updated: 2026-11-12\n" in out
+    assert "-Last Updated: 2026-11-02\n+Last Updated: 2026-11-23\n" in out
+    code, _, err = run({}, "check", "--fix", "--select", "RB701")
+    assert (code, err) == (0, "Fixed 1 finding(s) in 1 file(s): runbooks/backup.md\n")
 
 
 def test_shallow_clone_is_skipped(run: Runner, tmp_path: Path) -> None:

@@ -131,7 +131,7 @@ def check_behind_git(doc: Document, ctx: Context) -> Iterator[Hit]:
         field.column,
         f"'Last Updated: {field.value}' is older than the file's last commit ({committed}): "
         "bump it whenever the file changes",
-        fix=_bump(field, committed),
+        fix=_bump(field, ctx.today),  # the fix is itself a change, made today
     )
 
 
