@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -377,12 +378,26 @@ class Document:
     def anchors(self) -> frozenset[str]:
         return frozenset(h.slug for h in self.headings)
 
+    @cached_property
+    def _section_ends(self) -> dict[Heading, int]:
+        """Each heading's section end before trimming blank lines, in one pass."""
+        ends: dict[Heading, int] = {}
+        open_headings: list[Heading] = []
+        for heading in self.headings:
+            while open_headings and open_headings[-1].level >= heading.level:
+                ends[open_headings.pop()] = heading.line - 1
+            open_headings.append(heading)
+        for heading in open_headings:
+            ends[heading] = len(self.lines)
+        return ends
+
     def section_end(self, heading: Heading) -> int:
-        end = len(self.lines)
-        for other in self.headings:
-            if other.line > heading.line and other.level <= heading.level:
-                end = other.line - 1
-                break
+        end = self._section_ends.get(heading, len(self.lines))
+        if heading not in self._section_ends:
+            for other in self.headings:
+                if other.line > heading.line and other.level <= heading.level:
+                    end = other.line - 1
+                    break
         while end > heading.line and not self.line_text(end).strip():
             end -= 1
         return end
@@ -465,8 +480,38 @@ class Document:
     def steps(self) -> tuple[Step, ...]:
         return self.steps_in(None)
 
+    @cached_property
+    def _lines_index(self) -> tuple[list[int], list[int], list[int], list[int]]:
+        """Sorted lines of headings, paragraphs, list items and checkbox items (for bisect),
+        so that per-step lookups stay logarithmic in documents with thousands of steps."""
+        items = sorted(range(len(self.list_items)), key=lambda i: self.list_items[i].line)
+        return (
+            [h.line for h in self.headings],
+            [p.line for p in self.paragraphs],
+            items,
+            [self.list_items[i].line for i in items],
+        )
+
+    def _items_between(self, start: int, end: int) -> list[ListItem]:
+        """List items with start < line <= end, in document order."""
+        _, _, order, lines = self._lines_index
+        picked = sorted(order[bisect_right(lines, start) : bisect_right(lines, end)])
+        return [self.list_items[i] for i in picked]
+
+    def _paragraphs_after(self, line: int) -> Iterator[Paragraph]:
+        """Paragraphs that start after `line`, in order."""
+        paragraphs = self.paragraphs
+        for index in range(bisect_right(self._lines_index[1], line), len(paragraphs)):
+            yield paragraphs[index]
+
     def steps_in(self, section_title: str | None) -> tuple[Step, ...]:
         """Procedure steps: headings `Step N: Name` (under `section_title` if given)."""
+        memo: dict[str | None, tuple[Step, ...]] = self.__dict__.setdefault("_steps_memo", {})
+        if section_title not in memo:
+            memo[section_title] = self._steps_in(section_title)
+        return memo[section_title]
+
+    def _steps_in(self, section_title: str | None) -> tuple[Step, ...]:
         scope: Section | None = self.section(section_title) if section_title else None
         steps: list[Step] = []
         group: Heading | None = None
@@ -484,9 +529,7 @@ class Document:
                 group = None
             start, end = heading.line, self.section_end(heading)
             label = self._step_label(heading, end)
-            checklist = tuple(
-                item for item in self.list_items if item.checkbox and start < item.line <= end
-            )
+            checklist = tuple(item for item in self._items_between(start, end) if item.checkbox)
             steps.append(
                 Step(
                     heading=heading,
@@ -507,9 +550,9 @@ class Document:
         if found:
             kind, offset, emoji = found
             return Label(kind, heading.line, offset + 1, emoji)
-        for para in self.paragraphs:
-            if para.line <= heading.line or para.line > end:
-                continue
+        for para in self._paragraphs_after(heading.line):
+            if para.line > end:
+                break
             for row, text in enumerate(para.text.split("\n")):
                 found = find_label(text)
                 if found:
@@ -530,19 +573,20 @@ class Document:
                 yield UnknownLabel(match.group(0).strip("*_ "), line, match.start() + 1)
 
     def _verification(self, start: int, end: int) -> Verification | None:
-        for heading in self.headings:
-            if start < heading.line <= end and normalise_title(heading.text) == "verification":
-                items = tuple(i.text for i in self.list_items if heading.line < i.line <= end)
+        lines = self._lines_index[0]
+        for heading in self.headings[bisect_right(lines, start) : bisect_right(lines, end)]:
+            if normalise_title(heading.text) == "verification":
+                items = tuple(i.text for i in self._items_between(heading.line, end))
                 return Verification(heading.line, heading.column, end, items)
-        for para in self.paragraphs:
-            if not (start < para.line <= end):
-                continue
+        for para in self._paragraphs_after(start):
+            if para.line > end:
+                break
             match = _VERIFICATION_RE.match(para.text)
             if not match or "verification" not in para.text[: match.end()].lower():
                 continue
             rest = para.text[match.end() :].strip()
             following = tuple(
-                i.text for i in self.list_items if para.end_line < i.line <= end and not i.checkbox
+                i.text for i in self._items_between(para.end_line, end) if not i.checkbox
             )
             content = ((rest,) if rest else ()) + following
             return Verification(para.line, para.column, end, content)

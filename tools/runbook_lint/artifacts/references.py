@@ -172,10 +172,15 @@ def _list_refs(doc: Document, catalog: Catalog) -> Iterator[FieldRef]:
     def codes_in(first: int, last: int) -> list[tuple[str, int, int]]:
         return [c for line in range(first, last + 1) for c in codes_by_line.get(line, [])]
 
+    first_child: dict[int, int] = {}
+    for j, other in enumerate(items):
+        if other.parent is not None:
+            first_child.setdefault(other.parent, j)
+
     def item_codes(index: int) -> list[tuple[str, int, int]]:
         item = items[index]
-        children = [j for j, other in enumerate(items) if other.parent == index]
-        last = (items[children[0]].line - 1) if children else item.end_line
+        child = first_child.get(index)
+        last = (items[child].line - 1) if child is not None else item.end_line
         return codes_in(item.line, last)
 
     def field_refs(
