@@ -1,13 +1,22 @@
-"""Run the rules: files -> Documents -> rules -> suppressions and selection -> sorted Findings."""
+"""Run the rules: files -> Documents -> rules -> suppressions and selection -> sorted Findings.
+
+Per-document results come from the content cache when the file and everything the rules read
+are unchanged (`cache.py`); the others are computed in this process or, for many files, in
+worker processes that each check a contiguous share of the files. Results are put back in path
+order before suppressions, selection and sorting apply, so the report is the same byte for byte
+whatever the number of workers and whatever came from the cache.
+"""
 
 from __future__ import annotations
 
 import fnmatch
+import os
 import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import Cache, DocResult
 from .config import Config
 from .context import Context
 from .document import Document
@@ -106,7 +115,7 @@ def check_library(library: Library, ctx: Context, rules: Sequence[Rule]) -> list
         try:
             findings.extend(_findings(rule, rule.check_library(library, ctx), None))
         except Exception as exc:
-            anchor = next(iter(library.documents), None) or library.display(library.root)
+            anchor = next(iter(library.checked), None) or library.display(library.root)
             findings.append(_internal(rule, anchor, exc))
     return findings
 
@@ -130,6 +139,9 @@ class Filter:
         return [
             Finding(doc.path, b.line, b.column, BAD_DIRECTIVE, "warning", b.message) for b in bad
         ]
+
+    def add_suppressions(self, path: str, found: Iterable[Suppression]) -> None:
+        self.suppressions[path] = list(found)
 
     def _path_ignored(self, finding: Finding) -> bool:
         path = self.library.absolute(finding.path)
@@ -186,6 +198,60 @@ class Filter:
         return finding
 
 
+def check_path(library: Library, ctx: Context, rules: Sequence[Rule], path: Path) -> DocResult:
+    """Parse and check one checked Markdown file, recording the other files the rules read."""
+    library.track()
+    try:
+        doc = library.load(path).document
+        assert doc is not None
+        found, bad = parse_suppressions(doc)
+        findings = [
+            Finding(doc.path, b.line, b.column, BAD_DIRECTIVE, "warning", b.message) for b in bad
+        ]
+        findings.extend(check_document(doc, ctx, rules))
+    finally:
+        reads = library.tracked()
+    own = str(library.absolute(doc.path))
+    deps = tuple(sorted((p, d) for p, d in reads.items() if p != own))
+    return DocResult(doc.path, tuple(findings), tuple(found), deps)
+
+
+def default_jobs() -> int:
+    return os.cpu_count() or 1
+
+
+MIN_PARALLEL = 32  # fewer files than this are checked in this process
+_WORKER: tuple[Library, Context, Sequence[Rule]] | None = None
+
+
+def _work(chunk: list[Path]) -> list[DocResult]:
+    assert _WORKER is not None
+    library, ctx, rules = _WORKER
+    return [check_path(library, ctx, rules, path) for path in chunk]
+
+
+def check_paths(
+    library: Library, ctx: Context, rules: Sequence[Rule], paths: Sequence[Path], jobs: int
+) -> list[DocResult]:
+    """Check files in order, in `jobs` worker processes when there are enough of them."""
+    import multiprocessing
+
+    jobs = min(jobs, len(paths) // (MIN_PARALLEL // 2) or 1)
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [check_path(library, ctx, rules, path) for path in paths]
+    global _WORKER
+    # Workers are forked: they share the parsed configuration, templates and rule modules
+    # with this process, and send back plain findings (never documents).
+    size = max(1, len(paths) // (jobs * 8))
+    chunks = [list(paths[i : i + size]) for i in range(0, len(paths), size)]
+    _WORKER = (library, ctx, rules)
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            return [result for part in pool.imap(_work, chunks) for result in part]
+    finally:
+        _WORKER = None
+
+
 def run(
     targets: Sequence[str],
     config: Config,
@@ -194,6 +260,8 @@ def run(
     ignore: Sequence[str] = (),
     cwd: Path | None = None,
     rules: Sequence[Rule] | None = None,
+    cache: bool = False,
+    jobs: int = 1,
 ) -> Report:
     from .rules import all_rules
 
@@ -204,17 +272,44 @@ def run(
     chosen_ignore = tuple(config.ignore) + tuple(ignore)
     active = select_rules(rules if rules is not None else all_rules(), chosen_select, chosen_ignore)
     filt = Filter(config, library, chosen_select, chosen_ignore)
+    store = None
+    if cache:
+        from .cache import open_cache
+
+        store = open_cache(config, [r.id for r in active], ctx.today)
+
+    from .cache import entry_key
+
+    results: dict[str, DocResult | None] = {}
+    keys: dict[str, str] = {}
+    todo: list[Path] = []
+    for path in paths:
+        loaded = library.read(path)
+        library.problems.extend(loaded.problems)
+        if not loaded.parsable:
+            continue
+        display = library.display(path)
+        library.checked.append(display)
+        hit = None
+        if store is not None:
+            keys[display] = entry_key(display, loaded.digest)
+            hit = store.document(library, display, keys[display])
+        results[display] = hit
+        if hit is None:
+            todo.append(path)
+    for result in check_paths(library, ctx, active, todo, jobs):
+        results[result.path] = result
+        if store is not None:
+            store.put_document(result, keys[result.path])
 
     raw: list[Finding] = []
-    for path in paths:
-        loaded = library.load(path)
-        library.problems.extend(loaded.problems)
-        if loaded.document is not None:
-            library.documents[loaded.document.path] = loaded.document
-    for doc in library.documents.values():
-        raw.extend(filt.add_document(doc))
-        raw.extend(check_document(doc, ctx, active))
-    raw.extend(check_library(library, ctx, active))
+    for display, done in results.items():
+        assert done is not None
+        filt.add_suppressions(display, done.suppressions)
+        raw.extend(done.findings)
+    raw.extend(_library_findings(library, ctx, active, store))
+    if store is not None:
+        store.save()
 
     kept = [filt.severity(f) for f in raw if library.in_scope(f.path) and filt.keep(f)]
     if enabled(UNUSED_SUPPRESSION, chosen_select, chosen_ignore):
@@ -223,3 +318,26 @@ def run(
     findings = sorted(unique.values(), key=Finding.sort_key)
     suppressions = [s for items in filt.suppressions.values() for s in items]
     return Report(findings, len(paths) + len(library.other_files), suppressions)
+
+
+def _library_findings(
+    library: Library, ctx: Context, rules: Sequence[Rule], store: Cache | None
+) -> list[Finding]:
+    """The library-wide rules, or their cached findings when nothing they read changed."""
+    if not any(r.check_library is not None for r in rules):
+        return []
+    if store is None:
+        return check_library(library, ctx, rules)
+    from .cache import scope_key
+
+    key = scope_key(library)
+    cached = store.library_findings(library, key)
+    if cached is not None:
+        return list(cached)
+    library.track()
+    try:
+        findings = check_library(library, ctx, rules)
+    finally:
+        reads = library.tracked()
+    store.put_library(key, findings, reads)
+    return findings

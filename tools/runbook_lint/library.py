@@ -3,15 +3,21 @@
 Files are found by convention (every `.md` under `runbooks/`, drills in `runbooks/drills/`, the
 index and the template) or configuration. Reading a file never raises: problems become
 `LoadProblem`s that the RB0xx rules report. Documents outside the checked set (the index, the
-target of a link) are read and parsed lazily, once.
+target of a link) are read and parsed lazily, once; parsed documents are kept in a bounded
+cache without their token stream, so memory stays flat however large the library is. While
+tracking is on, every file read through the library is recorded with its content digest, so the
+content cache can tell what a rule's result depended on.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import os
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import islice
 from pathlib import Path
 
 from .config import Config
@@ -50,6 +56,7 @@ NOT_RUNBOOKS = frozenset(
 )
 TEMPLATE_NAMES = ("TEMPLATE.md", "template.md", "_template.md", "runbook-template.md")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+RETAIN = 1024  # parsed documents kept for lookups (index, templates, link targets)
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,21 @@ class Loaded:
     document: Document | None
     problems: tuple[LoadProblem, ...]
     data: bytes | None = None
+    digest: str = ""  # sha256 of the bytes read ("" when the file could not be read)
+    parsable: bool = False  # a Markdown file that was (or would be) parsed into a Document
+
+
+def digest_of(data: bytes | None) -> str:
+    return hashlib.sha256(data).hexdigest() if data is not None else ""
+
+
+def _slim(doc: Document) -> Document:
+    """The same document without its token stream: every property is computed from the
+    extracted model, which is built here once."""
+    extracted = doc._extracted
+    slim = Document(doc.path, doc.text, doc.kind)
+    vars(slim)["_extracted"] = extracted
+    return slim
 
 
 def display_path(path: Path, cwd: Path) -> str:
@@ -122,7 +144,10 @@ class Library:
         self.problems: list[LoadProblem] = []
         self.scope: list[Path] = []  # checked files and folders
         self.other_files: list[str] = []  # checked non-Markdown files (display paths)
-        self._loaded: dict[Path, Loaded] = {}
+        self.checked: list[str] = []  # display paths of the checked Markdown files, in order
+        self._loaded: OrderedDict[Path, Loaded] = OrderedDict()
+        self._digests: dict[str, str] = {}
+        self._reads: dict[str, str] | None = None
         self._templates: dict[Path, TemplateSpec | None] = {}
         self.suppression_usage: dict[tuple[str, int, str], bool] = {}
 
@@ -253,18 +278,70 @@ class Library:
 
     # -- reading -----------------------------------------------------------------------------
 
+    @staticmethod
+    def _key(path: Path) -> Path:
+        return path.resolve() if not path.is_symlink() else path.absolute()
+
     def load(self, path: Path) -> Loaded:
         """Read and parse a file once; problems are values, never exceptions."""
-        key = path.resolve() if not path.is_symlink() else path.absolute()
-        if key in self._loaded:
-            return self._loaded[key]
-        display = self.display(path)
-        self.paths[display] = path.resolve()
-        loaded = self._read(path, display)
-        self._loaded[key] = loaded
+        key = self._key(path)
+        loaded = self._loaded.get(key)
+        if loaded is None:
+            display = self.display(path)
+            self.paths[display] = path.resolve()
+            loaded = self._read(path, display)
+            self._keep(key, loaded)
+            self._digests[str(key)] = loaded.digest
+        else:
+            self._loaded.move_to_end(key)
+        if self._reads is not None:
+            self._reads[str(key)] = loaded.digest
         return loaded
 
-    def _read(self, path: Path, display: str) -> Loaded:
+    def read(self, path: Path) -> Loaded:
+        """Read a file and report its problems without parsing it (`document` is None)."""
+        resolved = path.resolve()
+        key = resolved if not path.is_symlink() else path.absolute()
+        known = self._loaded.get(key)
+        if known is not None:
+            return replace(known, document=None)
+        display = self.display(path)
+        self.paths[display] = resolved
+        loaded = self._read(path, display, parse=False)
+        self._digests[str(key)] = loaded.digest
+        return loaded
+
+    def digest(self, key: str) -> str:
+        """The sha256 of the bytes of the file at `key` (a path as `tracked()` records it) now,
+        "" if it cannot be read; computed once per run."""
+        if key not in self._digests:
+            try:
+                self._digests[key] = digest_of(Path(key).read_bytes())
+            except OSError:
+                self._digests[key] = ""
+        return self._digests[key]
+
+    def _keep(self, key: Path, loaded: Loaded) -> None:
+        if loaded.document is not None:
+            loaded = replace(loaded, document=_slim(loaded.document), data=None)
+        self._loaded[key] = loaded
+        excess = len(self._loaded) - RETAIN
+        if excess <= 0:
+            return
+        pinned = {self.index_path, self.template_path, self.drill_template_path}
+        for oldest in list(islice((k for k in self._loaded if k not in pinned), excess)):
+            del self._loaded[oldest]
+
+    def track(self) -> None:
+        """Start recording the files read through the library (path -> content digest)."""
+        self._reads = {}
+
+    def tracked(self) -> dict[str, str]:
+        """Stop recording; the files read since `track()`."""
+        reads, self._reads = self._reads or {}, None
+        return reads
+
+    def _read(self, path: Path, display: str, parse: bool = True) -> Loaded:
         try:
             size = path.stat().st_size
         except OSError as exc:
@@ -296,6 +373,7 @@ class Library:
                     ),
                 ),
             )
+        digest = digest_of(data)
         if is_binary(data):
             return Loaded(
                 None,
@@ -309,12 +387,15 @@ class Library:
                     ),
                 ),
                 data,
+                digest,
             )
         if path.suffix.lower() not in MARKDOWN_SUFFIXES:
-            return Loaded(None, (), data)
+            return Loaded(None, (), data, digest)
         text, problems = decode(data, display)
+        if not parse:
+            return Loaded(None, tuple(problems), data, digest, parsable=True)
         document = Document.parse(display, text, self.kind_of(path))
-        return Loaded(document, tuple(problems), data)
+        return Loaded(document, tuple(problems), data, digest, parsable=True)
 
     def document(self, path: Path) -> Document | None:
         """A parsed Markdown file (checked or not), or None if it cannot be read."""

@@ -1,0 +1,387 @@
+"""The content cache: findings of unchanged files are not computed again.
+
+One JSON file under `cache-dir` (default `.cache/runbook-lint/`, which ignores itself in git)
+holds, for one *fingerprint*, the per-document results of the last runs. The fingerprint covers
+everything a rule may read besides the files it is given: the tool's own code, the Python
+version, the configuration, the enabled rules, today's date, the templates, the contracts, the
+schemas, the catalog, the requirements, the Makefile and the samples (by content), the commit
+checked out (file histories), and the list of files under the root (by name: links and
+references check that files exist). A change to any of them starts a new cache.
+
+A document's entry is keyed on its path and the sha256 of its bytes, and records the
+digest of every other file the rules read through the library while checking it (a link's
+target, the index). The library-wide rules' findings are keyed the same way on the run's scope
+and load problems. An entry whose key or dependencies do not match is recomputed; a cache file
+that cannot be read, is not valid JSON, has another format or another fingerprint, or has an
+entry of the wrong shape is ignored, never trusted. Writes go to a temporary file that replaces
+the old one, so a reader never sees half a cache.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from .config import Config
+from .library import SKIP_DIRS, TEMPLATE_NAMES, Library
+from .rule import SEVERITIES, Edit, Finding, Fix
+from .suppressions import Suppression
+
+FORMAT = 1
+FILE_NAME = "findings.json"
+MAX_SCOPES = 16  # library-rule results kept for this many different scopes
+LISTING_SKIP = SKIP_DIRS | {".hypothesis", ".nox", ".idea", ".vscode"}
+
+
+@dataclass(frozen=True)
+class DocResult:
+    """What checking one document produced, before suppressions and selection apply."""
+
+    path: str
+    findings: tuple[Finding, ...]  # directive problems (RB010) first, then the rules' findings
+    suppressions: tuple[Suppression, ...]
+    deps: tuple[tuple[str, str], ...] = ()  # other files read: (absolute path, sha256)
+
+
+# -- fingerprint ------------------------------------------------------------------------------
+
+
+def _feed(h: Any, *parts: object) -> None:
+    for part in parts:
+        h.update(str(part).encode("utf-8", "surrogateescape"))
+        h.update(b"\0")
+
+
+def _tool_stamp(h: Any) -> None:
+    """The tool's own code: a changed rule must not reuse old findings."""
+    from . import __version__
+
+    package = Path(__file__).resolve().parent
+    _feed(h, "tool", __version__, sys.version, sys.platform)
+    for folder, dirs, files in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith(".py"):
+                st = os.stat(os.path.join(folder, name))
+                _feed(h, os.path.relpath(os.path.join(folder, name), package))
+                _feed(h, st.st_size, st.st_mtime_ns)
+
+
+def _config_text(config: Config) -> str:
+    values = {}
+    for f in fields(config):
+        value = getattr(config, f.name)
+        if isinstance(value, dict) or hasattr(value, "items"):
+            value = sorted(dict(value).items())
+        values[f.name] = repr(value)
+    return json.dumps(values, sort_keys=True)
+
+
+def _listing(root: Path, skip: Path | None) -> list[str]:
+    """Every file and folder under root (relative, sorted), skipping tool folders."""
+    out: list[str] = []
+    stack = [root]
+    while stack:
+        current = stack.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            rel = os.path.relpath(entry.path, root).replace(os.sep, "/")
+            if is_dir:
+                if entry.name in LISTING_SKIP or (skip is not None and Path(entry.path) == skip):
+                    continue
+                out.append(rel + "/")
+                stack.append(Path(entry.path))
+            else:
+                out.append(rel)
+    out.sort()
+    return out
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _git_head(root: Path) -> str:
+    """The commit checked out, when the root is in a git work tree: rules read file histories
+    (RB7xx compares `Last Updated` with the last commit), and a commit changes them."""
+    if not any((folder / ".git").exists() for folder in (root, *root.parents)):
+        return ""
+    import subprocess
+
+    try:
+        proc = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD", "--is-shallow-repository"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "unavailable"
+    return proc.stdout.strip() if proc.returncode == 0 else f"error {proc.returncode}"
+
+
+def fingerprint(config: Config, rule_ids: Iterable[str], today: dt.date, folder: Path) -> str:
+    """Everything besides the checked files that a rule may read, as one digest."""
+    h = hashlib.sha256()
+    _feed(h, "format", FORMAT)
+    _tool_stamp(h)
+    _feed(h, "config", _config_text(config), "rules", ",".join(sorted(rule_ids)))
+    _feed(h, "today", today.isoformat())
+    root = config.root.resolve()
+    listing = _listing(root, folder)
+    _feed(h, "tree", len(listing), *listing)
+    inputs = [
+        config.template,
+        config.drill_template,
+        config.contracts,
+        config.schemas,
+        config.programs,
+        config.artifacts,
+        config.requirements,
+        config.makefile,
+        config.samples,
+    ]
+    prefixes = tuple(
+        os.path.relpath(config.path(p), root).replace(os.sep, "/").rstrip("/") for p in inputs
+    )
+    for rel in listing:
+        if rel.endswith("/"):
+            continue
+        name = rel.rsplit("/", 1)[-1]
+        wanted = (
+            name in TEMPLATE_NAMES
+            or any(rel == p or rel.startswith(p + "/") for p in prefixes)
+            or (config.introspect and rel.endswith(".py"))
+        )
+        if wanted:
+            _feed(h, "input", rel, _file_digest(root / rel))
+    _feed(h, "git", _git_head(root))
+    if config.shellcheck:
+        import shutil
+
+        tool = shutil.which("shellcheck")
+        stamp = (os.stat(tool).st_size, os.stat(tool).st_mtime_ns) if tool else ()
+        _feed(h, "shellcheck", tool, *stamp)
+    return h.hexdigest()
+
+
+def entry_key(path: str, digest: str) -> str:
+    """A document's key: its path (its kind follows from the path and the configuration, both
+    in the fingerprint) and the digest of its bytes."""
+    return hashlib.sha256(f"{path}\0{digest}".encode()).hexdigest()
+
+
+def scope_key(library: Library) -> str:
+    h = hashlib.sha256()
+    _feed(h, "scope", *sorted(str(p) for p in library.scope))
+    _feed(h, "other", *library.other_files)
+    _feed(h, "checked", *library.checked)
+    for p in library.problems:
+        _feed(h, "problem", p.path, p.kind, p.line, p.column, p.message)
+    return h.hexdigest()
+
+
+# -- encoding ---------------------------------------------------------------------------------
+
+
+def _fix_out(fix: Fix | None) -> Any:
+    if fix is None:
+        return None
+    edits = [[e.line, e.column, e.end_line, e.end_column, e.replacement] for e in fix.edits]
+    return [fix.description, edits, fix.path, fix.safe]
+
+
+def _fix_in(data: Any) -> Fix | None:
+    if data is None:
+        return None
+    description, edits, path, safe = data
+    return Fix(
+        _str(description),
+        tuple(Edit(_int(a), _int(b), _int(c), _int(d), _str(r)) for a, b, c, d, r in _list(edits)),
+        None if path is None else _str(path),
+        _bool(safe),
+    )
+
+
+def _finding_out(f: Finding) -> Any:
+    return [f.path, f.line, f.column, f.rule, f.severity, f.message, _fix_out(f.fix)]
+
+
+def _finding_in(data: Any) -> Finding:
+    path, line, column, rule, severity, message, fix = data
+    if severity not in SEVERITIES:
+        raise ValueError("bad severity")
+    return Finding(
+        _str(path), _int(line), _int(column), _str(rule), severity, _str(message), _fix_in(fix)
+    )
+
+
+def _supp_out(s: Suppression) -> Any:
+    return [s.path, s.line, s.column, list(s.rules), s.first, s.last, s.whole_file, s.reason]
+
+
+def _supp_in(data: Any) -> Suppression:
+    path, line, column, rules, first, last, whole, reason = data
+    return Suppression(
+        _str(path),
+        _int(line),
+        _int(column),
+        tuple(_str(r) for r in _list(rules)),
+        _int(first),
+        _int(last),
+        _bool(whole),
+        _str(reason),
+    )
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("expected a string")
+    return value
+
+
+def _int(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError("expected an integer")
+    return value
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError("expected a boolean")
+    return value
+
+
+def _list(value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise TypeError("expected a list")
+    return value
+
+
+def encode(result: DocResult, key: str) -> dict[str, Any]:
+    return {
+        "key": key,
+        "deps": [list(d) for d in result.deps],
+        "findings": [_finding_out(f) for f in result.findings],
+        "suppressions": [_supp_out(s) for s in result.suppressions],
+    }
+
+
+def decode(path: str, data: Any) -> tuple[str, DocResult]:
+    """(key, result) of a stored entry; raises on any entry of the wrong shape."""
+    if not isinstance(data, dict):
+        raise TypeError("entry is not an object")
+    deps = tuple((_str(a), _str(b)) for a, b in _list(data["deps"]))
+    findings = tuple(_finding_in(f) for f in _list(data["findings"]))
+    suppressions = tuple(_supp_in(s) for s in _list(data["suppressions"]))
+    return _str(data["key"]), DocResult(path, findings, suppressions, deps)
+
+
+# -- the store --------------------------------------------------------------------------------
+
+
+class Cache:
+    def __init__(self, folder: Path, fingerprint: str) -> None:
+        self.folder = folder
+        self.file = folder / FILE_NAME
+        self.fingerprint = fingerprint
+        self.documents: dict[str, Any] = {}
+        self.library: dict[str, Any] = {}
+        self.changed = False
+        self._load()
+
+    def _load(self) -> None:
+        try:
+            data = json.loads(self.file.read_bytes())
+        except (OSError, ValueError):
+            return
+        if not isinstance(data, dict):
+            return
+        if data.get("format") != FORMAT or data.get("fingerprint") != self.fingerprint:
+            return
+        documents, library = data.get("documents"), data.get("library")
+        if isinstance(documents, dict):
+            self.documents = documents
+        if isinstance(library, dict):
+            self.library = library
+
+    def _valid(self, library: Library, stored: Any, path: str, key: str) -> DocResult | None:
+        try:
+            stored_key, result = decode(path, stored)
+        except (TypeError, ValueError, KeyError):
+            return None  # a corrupt or foreign entry: recompute
+        if stored_key != key:
+            return None
+        for dep, digest in result.deps:
+            if library.digest(dep) != digest:
+                return None
+        return result
+
+    def document(self, library: Library, path: str, key: str) -> DocResult | None:
+        return self._valid(library, self.documents.get(path), path, key)
+
+    def put_document(self, result: DocResult, key: str) -> None:
+        self.documents[result.path] = encode(result, key)
+        self.changed = True
+
+    def library_findings(self, library: Library, key: str) -> tuple[Finding, ...] | None:
+        result = self._valid(library, self.library.get(key), "", key)
+        return None if result is None else result.findings
+
+    def put_library(self, key: str, findings: Sequence[Finding], deps: dict[str, str]) -> None:
+        self.library.pop(key, None)
+        while len(self.library) >= MAX_SCOPES:
+            self.library.pop(next(iter(self.library)))
+        result = DocResult("", tuple(findings), (), tuple(sorted(deps.items())))
+        self.library[key] = encode(result, key)
+        self.changed = True
+
+    def save(self) -> None:
+        """Write the cache atomically; a folder that cannot be written is not an error."""
+        if not self.changed:
+            return
+        data = {
+            "format": FORMAT,
+            "fingerprint": self.fingerprint,
+            "documents": self.documents,
+            "library": self.library,
+        }
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            ignore = self.folder / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# created by runbook-lint\n*\n", encoding="utf-8")
+            fd, tmp = tempfile.mkstemp(prefix=".findings-", suffix=".tmp", dir=self.folder)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    json.dump(data, handle, separators=(",", ":"))
+                os.replace(tmp, self.file)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError:
+            pass
+
+
+def open_cache(config: Config, rule_ids: Iterable[str], today: dt.date) -> Cache:
+    folder = config.path(config.cache_dir)
+    return Cache(folder, fingerprint(config, rule_ids, today, folder))
