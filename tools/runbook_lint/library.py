@@ -149,6 +149,7 @@ class Library:
         self._digests: dict[str, str] = {}
         self._reads: dict[str, str] | None = None
         self._templates: dict[Path, TemplateSpec | None] = {}
+        self._in_scope: dict[tuple[str, int], bool] = {}
         self.suppression_usage: dict[tuple[str, int, str], bool] = {}
 
     # -- paths -------------------------------------------------------------------------------
@@ -160,8 +161,11 @@ class Library:
         return self.paths.get(display) or (self.cwd / display).resolve()
 
     def in_scope(self, display: str) -> bool:
-        path = self.absolute(display)
-        return any(path == item or item in path.parents for item in self.scope)
+        key = (display, len(self.scope))  # asked once per finding: thousands of times
+        if key not in self._in_scope:
+            path = self.absolute(display)
+            self._in_scope[key] = any(path == item or item in path.parents for item in self.scope)
+        return self._in_scope[key]
 
     def excluded(self, path: Path) -> bool:
         rel = display_path(path, self.root)
