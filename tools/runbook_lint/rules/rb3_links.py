@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -137,9 +138,16 @@ def check_outside(doc: Document, ctx: Context) -> Iterator[Hit]:
             )
 
 
+def _as_browser_reads(link: Link) -> str:
+    """The target as a browser parses it: entities decoded in raw HTML (`jav&#x61;script:`),
+    tabs and newlines removed, leading spaces and control characters dropped."""
+    target = html.unescape(link.target) if link.raw else link.target
+    return re.sub(r"[\t\n\r]", "", target).lstrip("".join(map(chr, range(33))))
+
+
 def check_scheme(doc: Document, ctx: Context) -> Iterator[Hit]:
     for link in doc.links:
-        match = _SCHEME_RE.match(link.target.strip())
+        match = _SCHEME_RE.match(_as_browser_reads(link))
         if match and match.group(1).lower() in UNSAFE_SCHEMES:
             yield Hit(
                 link.line,
@@ -152,10 +160,37 @@ def check_scheme(doc: Document, ctx: Context) -> Iterator[Hit]:
 _UNSAFE_TAG_RE = re.compile(
     r"<\s*(script|iframe|object|embed|frame|frameset|base|meta|form)\b", re.IGNORECASE
 )
-_HANDLER_RE = re.compile(r"<[^>]*?\s(on[a-z]+)\s*=", re.IGNORECASE | re.DOTALL)
+_HANDLER_RE = re.compile(r"<[^>]*?[\s/](on[a-z]+)\s*=", re.IGNORECASE | re.DOTALL)
+
+
+_CODE_SPAN_RE = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
+
+
+def _prose_html(doc: Document) -> Iterator[tuple[int, int, str]]:
+    """(line, column, text) of tags in paragraphs that CommonMark reads as text but the site's
+    Python-Markdown passes through as HTML, such as `<svg/onload=...>`; code spans masked."""
+    for para in doc.paragraphs:
+        text = _CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), para.text)
+        for pattern in (_UNSAFE_TAG_RE, _HANDLER_RE):
+            for match in pattern.finditer(text):
+                start = text.rfind("<", 0, match.start(1))
+                row = text.count("\n", 0, start)
+                line = para.line + row
+                tag = text[start : text.find("\n", start) if "\n" in text[start:] else None]
+                yield line, doc.locate(line, tag[:40]), text[start : match.end()]
 
 
 def check_html(doc: Document, ctx: Context) -> Iterator[Hit]:
+    for line, column, text in _prose_html(doc):
+        for pattern, what in ((_UNSAFE_TAG_RE, "<{}> element"), (_HANDLER_RE, "'{}' handler")):
+            match = pattern.search(text)
+            if match:
+                yield Hit(
+                    line,
+                    column,
+                    f"raw HTML {what.format(match.group(1).lower())}: runbooks must not "
+                    "run code or embed remote content in the site",
+                )
     for frag in doc.html:
         for pattern, what in ((_UNSAFE_TAG_RE, "<{}> element"), (_HANDLER_RE, "'{}' handler")):
             for match in pattern.finditer(frag.html):
