@@ -68,7 +68,7 @@ def remote_reason(ref: str) -> str | None:
     if parts.scheme == "urn":
         return None  # a name, not a location: it resolves against local ids or not at all
     if parts.scheme in ("", "file"):
-        return None if not parts.netloc or parts.scheme == "" else "names another host"
+        return None if not parts.netloc else "names another host"  # `//host/x` too
     return f"uses the {parts.scheme}: scheme"
 
 
