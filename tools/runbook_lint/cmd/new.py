@@ -118,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
     if index_text is not None:
         try:
             write_atomic(library.index_path, index_text)
-        except OSError:
+        except BaseException:  # a full disk or Ctrl-C: no runbook without its index row
             Path(target).unlink()
             raise
     print(f"Created {display} from {source}.")
