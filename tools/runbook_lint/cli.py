@@ -52,6 +52,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 1
+    except OSError as exc:  # the file system refused a write (disk full, permissions)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"runbook-lint: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
     except Exception as exc:  # pragma: no cover - the last line of defence
         print(f"runbook-lint: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2

@@ -78,9 +78,11 @@ def write_atomic(path: str | Path, text: str, *, exclusive: bool = False) -> Non
                 os.unlink(tmp)
         else:
             os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         if os.path.exists(tmp):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.filename is None:
+            exc.filename = str(path)  # name the file in the message
         raise
 
 
