@@ -85,10 +85,11 @@ def test_workers_are_used_and_the_cache_matches_them(
     capsys.readouterr()
     assert main(["check", "--format", "json", "-j", "2"]) == 1
     parallel = capsys.readouterr().out
-    assert pools == [2]
+    assert pools and set(pools) == {2}
+    used = len(pools)
     assert main(["check", "--format", "json", "-j", "1"]) == 1
     assert capsys.readouterr().out == parallel  # warm, from what the workers computed
-    assert pools == [2]
+    assert len(pools) == used
 
 
 def test_a_broken_contract_in_a_worker_is_a_usage_error(

@@ -12,20 +12,22 @@ from __future__ import annotations
 import fnmatch
 import os
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from .cache import Cache, DocResult
 from .config import Config
 from .context import Context
 from .document import Document
 from .errors import UsageError
-from .library import Library
+from .library import Library, Loaded
 from .rule import Finding, Hit, Rule
 from .suppressions import Suppression
 from .suppressions import parse as parse_suppressions
 
+T = TypeVar("T")
 INTERNAL_ERROR = "RB000"
 UNUSED_SUPPRESSION = "RB009"
 BAD_DIRECTIVE = "RB010"
@@ -224,6 +226,11 @@ MIN_PARALLEL = 32  # fewer files than this are checked in this process
 _WORKER: tuple[Library, Context, Sequence[Rule]] | None = None
 
 
+def _parse(chunk: list[Path]) -> list[tuple[Path, Loaded, bytes | None]]:
+    assert _WORKER is not None
+    return [_WORKER[0].export(path) for path in chunk]
+
+
 def _work(chunk: list[Path]) -> list[DocResult]:
     assert _WORKER is not None
     library, ctx, rules = _WORKER
@@ -231,23 +238,38 @@ def _work(chunk: list[Path]) -> list[DocResult]:
 
 
 def check_paths(
-    library: Library, ctx: Context, rules: Sequence[Rule], paths: Sequence[Path], jobs: int
-) -> list[DocResult]:
-    """Check files in order, in `jobs` worker processes when there are enough of them."""
+    library: Library,
+    ctx: Context,
+    rules: Sequence[Rule],
+    paths: Sequence[Path],
+    jobs: int,
+    meanwhile: Callable[[], T],
+) -> tuple[list[DocResult], T]:
+    """Check files in order, in `jobs` worker processes when there are enough of them, and
+    compute `meanwhile()` (the library-wide rules) in this process while the workers run."""
     import multiprocessing
 
     jobs = min(jobs, len(paths) // (MIN_PARALLEL // 2) or 1)
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [check_path(library, ctx, rules, path) for path in paths]
+        results = [check_path(library, ctx, rules, path) for path in paths]
+        return results, meanwhile()
     global _WORKER
-    # Workers are forked: they share the parsed configuration, templates and rule modules
-    # with this process, and send back plain findings (never documents).
+    # Workers are forked, so they share the configuration, templates and rule modules with
+    # this process. First they parse the files and send them back packed (a few KB each);
+    # then a second set of workers, forked with every document at hand, runs the rules: a
+    # link's target or a library rule's input is unpacked, never parsed twice.
     size = max(1, len(paths) // (jobs * 8))
     chunks = [list(paths[i : i + size]) for i in range(0, len(paths), size)]
+    fork = multiprocessing.get_context("fork")
     _WORKER = (library, ctx, rules)
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            return [result for part in pool.imap(_work, chunks) for result in part]
+        with fork.Pool(jobs) as pool:
+            for part in pool.imap(_parse, chunks):
+                library.adopt(part)
+        with fork.Pool(jobs) as pool:
+            parts = pool.imap(_work, chunks)
+            other = meanwhile()
+            return [result for part in parts for result in part], other
     finally:
         _WORKER = None
 
@@ -297,7 +319,10 @@ def run(
         results[display] = hit
         if hit is None:
             todo.append(path)
-    for result in check_paths(library, ctx, active, todo, jobs):
+    checked, library_findings = check_paths(
+        library, ctx, active, todo, jobs, lambda: _library_findings(library, ctx, active, store)
+    )
+    for result in checked:
         results[result.path] = result
         if store is not None:
             store.put_document(result, keys[result.path])
@@ -307,7 +332,7 @@ def run(
         assert done is not None
         filt.add_suppressions(display, done.suppressions)
         raw.extend(done.findings)
-    raw.extend(_library_findings(library, ctx, active, store))
+    raw.extend(library_findings)
     if store is not None:
         store.save()
 
