@@ -31,6 +31,20 @@ def test_invalid_utf8_after_a_carriage_return_is_placed_on_its_line(project: Pat
     assert [(f["line"], f["column"]) for f in findings] == [(4, 10)]
 
 
+SAMPLES = sorted((ADVERSARIAL / "json").glob("*.json*"))
+SAMPLE_DIR = "runbooks/samples/dkt/stale-heartbeat/state"
+
+
+@pytest.mark.parametrize("fixture", SAMPLES, ids=[p.name for p in SAMPLES])
+def test_hostile_samples(project: Path, fixture: Path) -> None:
+    jsonl = fixture.suffix == ".jsonl"
+    target = f"{SAMPLE_DIR}/{'events.jsonl' if jsonl else 'heartbeat_status.json'}"
+    with placed(project, {target: fixture.read_bytes()}):
+        for fmt in FORMATS:
+            findings = lint(project, fmt, target)
+            assert findings, f"{fixture.name}: a broken sample gives no finding"
+
+
 SCHEMAS = sorted((ADVERSARIAL / "schemas").glob("*.schema.json"))
 SCHEMA_TARGET = "schemas/artifacts/dkt/state/heartbeat_status.schema.json"
 CATALOG = "schemas/artifacts.yaml"  # names artifacts whose schemas the fuzz project leaves out
