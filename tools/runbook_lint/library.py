@@ -136,6 +136,14 @@ def decode(data: bytes, path: str) -> tuple[str, list[LoadProblem]]:
         return data.decode("utf-8", "replace"), problems
 
 
+def _under(path: Path, folder: Path) -> bool:
+    """`folder in path.parents` for absolute resolved paths, without building the parents."""
+    prefix = str(folder)
+    if not prefix.endswith(os.sep):
+        prefix += os.sep
+    return str(path).startswith(prefix)
+
+
 def is_binary(data: bytes) -> bool:
     head = data[:8192]
     if b"\0" not in head:
@@ -154,6 +162,8 @@ class Library:
         self.template_path = config.path(config.template)
         self.drills_dir = config.path(config.drills)
         self.drill_template_path = config.path(config.drill_template)
+        self.samples_dir = config.path(config.samples)
+        self._runbook_files: list[Path] | None = None
         self.documents: dict[str, Document] = {}  # the checked Markdown files
         self.paths: dict[str, Path] = {}  # display path -> absolute path, for every read file
         self.problems: list[LoadProblem] = []
@@ -201,12 +211,11 @@ class Library:
             return "template"
         if path == self.drill_template_path:
             return "drill-template"
-        samples = self.config.path(self.config.samples)
-        if samples in path.parents:
+        if _under(path, self.samples_dir):
             return "other"
-        if self.drills_dir in path.parents:
+        if _under(path, self.drills_dir):
             return "drill"
-        if self.runbooks_dir in path.parents:
+        if _under(path, self.runbooks_dir):
             return "other" if path.name.lower() in NOT_RUNBOOKS else "runbook"
         if self.is_library_layout() and (self.root == path.parent or self.root in path.parents):
             return "other"
@@ -485,14 +494,18 @@ class Library:
         return self._templates[path]
 
     def runbook_files(self) -> list[Path]:
-        """Every runbook and drill of the library on disk (not only the checked ones)."""
-        if not self.runbooks_dir.is_dir():
-            return []
-        return sorted(
-            (
-                p
-                for p in self.walk(self.runbooks_dir)
-                if p.suffix.lower() in MARKDOWN_SUFFIXES and self.kind_of(p) in ("runbook", "drill")
-            ),
-            key=lambda p: self.display(p),
-        )
+        """Every runbook and drill of the library on disk (not only the checked ones); the
+        folder is walked once per run."""
+        if self._runbook_files is None:
+            if not self.runbooks_dir.is_dir():
+                return []
+            self._runbook_files = sorted(
+                (
+                    p
+                    for p in self.walk(self.runbooks_dir)
+                    if p.suffix.lower() in MARKDOWN_SUFFIXES
+                    and self.kind_of(p) in ("runbook", "drill")
+                ),
+                key=lambda p: self.display(p),
+            )
+        return list(self._runbook_files)

@@ -44,6 +44,18 @@ def register(sub: Any) -> None:
         "--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output"
     )
     parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="check every file again; do not read or write the cache (cache-dir)",
+    )
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        metavar="N",
+        help="worker processes for files not in the cache (default: the number of cores)",
+    )
+    parser.add_argument(
         "--fix", action="store_true", help="apply safe fixes, then report what is left"
     )
     parser.add_argument(
@@ -68,19 +80,26 @@ def split_rules(values: list[str]) -> tuple[str, ...]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..engine import default_jobs
     from ..engine import run as run_engine
+    from ..errors import UsageError
     from ..rules import all_rules
 
     cfg = config_mod.load(args.config)
     select, ignore = split_rules(args.select), split_rules(args.ignore)
-    report = run_engine(args.paths, cfg, select=select, ignore=ignore)
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
+    cache, jobs = not args.no_cache, args.jobs or default_jobs()
+    report = run_engine(args.paths, cfg, select=select, ignore=ignore, cache=cache, jobs=jobs)
     if args.fix or args.diff:
         from ..fix import fix_command
 
         done, report = fix_command(
             report,
             preview=args.diff,
-            rerun=lambda: run_engine(args.paths, cfg, select=select, ignore=ignore),
+            rerun=lambda: run_engine(
+                args.paths, cfg, select=select, ignore=ignore, cache=cache, jobs=jobs
+            ),
         )
         if done is not None:
             return done
