@@ -301,6 +301,24 @@ def check_remote_ref(library: Library, ctx: Context) -> Iterator[Hit]:
                 )
 
 
+def check_sample_secret(library: Library, ctx: Context) -> Iterator[Hit]:
+    from ..secrets import find_secrets
+
+    for display, path, _, _ in _samples(library, ctx):
+        text = _read(path)
+        if text is None:
+            continue
+        for number, line in enumerate(re.split(r"\r\n|\r|\n", text), 1):
+            for offset, kind in find_secrets(line, code=False):
+                yield Hit(
+                    number,
+                    offset + 1,
+                    f"{kind} in a sample: samples are published in the site; replace it with a "
+                    "<placeholder> and rotate the exposed secret",
+                    path=display,
+                )
+
+
 def check_unknown_field(doc: Document, ctx: Context) -> Iterator[Hit]:
     state = artifacts(ctx)
     if state.catalog is None:
@@ -341,6 +359,23 @@ RULES = (
         check_library=check_schema_violation,
         bad_files={**_FILES, _SAMPLE: '{"status": "stale"}\n'},
         good_files={**_FILES, _SAMPLE: '{"status": "STALE"}\n'},
+    ),
+    Rule(
+        id="RB507",
+        name="sample-secret",
+        severity="error",
+        summary="a sample artifact contains a token-shaped secret (cloud key, API token, ...)",
+        rationale=(
+            "Samples are copied from real runs, and real runs carry credentials: a webhook URL, "
+            "a bearer token, a cloud key. The site publishes every sample, so a secret in one "
+            "is leaked to everyone who can open the runbooks. Replace it with a placeholder "
+            "and rotate the original."
+        ),
+        bad=f'{_SAMPLE}: {{"status": "STALE", "key": "AKIAQWERTYUIOPASDFGH"}}',
+        good=f'{_SAMPLE}: {{"status": "STALE", "key": "<aws-access-key-id>"}}',
+        check_library=check_sample_secret,
+        bad_files={_SAMPLE: '{"status": "STALE", "key": "AKIAQWERTYUIOPASDFGH"}\n'},
+        good_files={_SAMPLE: '{"status": "STALE", "key": "<aws-access-key-id>"}\n'},
     ),
     Rule(
         id="RB502",
