@@ -136,3 +136,20 @@ def test_schemas_never_resolve_refs_over_the_network(
     remote = [f for f in json.loads(out)["findings"] if f["rule"] == "RB505"]
     assert [f["line"] for f in remote] == [6, 9, 12, 15]
     assert attempts == []
+
+
+def test_secrets_in_samples_are_findings(run: Runner) -> None:
+    sample = "runbooks/samples/dkt/x/state/heartbeat_status.json"
+    jsonl = "runbooks/samples/dkt/x/state/events.jsonl"
+    files = {
+        sample: '{\r\n  "status": "STALE",\r\n  "key": "AKIAQWERTYUIOPASDFGH"\r\n}\r\n',
+        jsonl: '{"seq": 1}\n{"seq": 2, "auth": "Bearer abcdefghijklmnopqrstuvwxyz012345"}\n'
+        '{"hook": "https://hooks.slack.com/services/T0000/B0000/abcdefghijkl"}\n',
+        "runbooks/samples/dkt/y/state/heartbeat_status.json": (
+            '{"status": "STALE", "token": "<token>", "key": "$AWS_ACCESS_KEY_ID"}\n'
+        ),
+    }
+    code, out, _ = run(files, "check", "--format", "json", "--select", "RB507", "runbooks")
+    found = [(f["path"], f["line"], f["column"]) for f in json.loads(out)["findings"]]
+    assert found == [(jsonl, 2, 21), (jsonl, 3, 11), (sample, 3, 11)]
+    assert code == 1
