@@ -88,10 +88,23 @@ def _decode_hit(exc: json.JSONDecodeError, path: str, number: int, jsonl: bool) 
     return Hit(line, column, f"{where}: {exc.msg}", path=path)
 
 
+def _not_utf8(display: str, path: Path) -> Iterator[Hit]:
+    """JSON is UTF-8: a sample in another encoding is not JSON (and was otherwise unchecked)."""
+    from ..library import decode
+
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return
+    for problem in decode(data, display)[1]:
+        yield Hit(problem.line, problem.column, f"not valid JSON: {problem.message}", path=display)
+
+
 def check_not_json(library: Library, ctx: Context) -> Iterator[Hit]:
     for display, path, _, _ in _samples(library, ctx):
         text = _read(path)
         if text is None:
+            yield from _not_utf8(display, path)
             continue
         jsonl = path.name.endswith(".jsonl")
         for number, doc in _documents(text, jsonl):
