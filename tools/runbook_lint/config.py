@@ -134,7 +134,23 @@ def from_mapping(data: Mapping[str, Any], root: Path, where: str) -> Config:
             known = ", ".join(sorted(_key(n) for n in _FIELDS))
             raise UsageError(f"{where}: unknown key '{raw_key}' (known keys: {known})")
         values[name] = _convert(where, name, value)
-    return replace(Config(root=root, source=where), **values)
+    config = replace(Config(root=root, source=where), **values)
+    for name, value in values.items():  # a file where a folder belongs, or the other way round
+        wrong = "folder" if name in _FILE_KEYS else "file" if name in _FOLDER_KEYS else None
+        if wrong and (
+            config.path(value).is_dir() if wrong == "folder" else config.path(value).is_file()
+        ):
+            right = "file" if wrong == "folder" else "folder"
+            raise UsageError(
+                f"{where}: '{_key(name)}' must name a {right}, but {value!r} is a {wrong}"
+            )
+    return config
+
+
+_FILE_KEYS = frozenset(
+    {"index", "template", "drill_template", "programs", "artifacts", "requirements", "makefile"}
+)
+_FOLDER_KEYS = frozenset({"runbooks", "drills", "samples", "schemas", "contracts", "cache_dir"})
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
