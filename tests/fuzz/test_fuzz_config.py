@@ -32,6 +32,7 @@ def _usage_error(err: str, where: str) -> str:
 @example(body='"" = 1\n', in_pyproject=True)
 @example(body="[unclosed\n", in_pyproject=False)
 @example(body='runbooks = "/"\n', in_pyproject=False)
+@example(body='programs = "runbooks"\nartifacts = "runbooks"\n', in_pyproject=False)
 def test_hostile_configuration(project: Path, body: str, in_pyproject: bool) -> None:
     if in_pyproject:
         name = "pyproject.toml"
@@ -85,6 +86,7 @@ EXPECTED = {
     "bad-regex.toml": "'governance' pattern '(unclosed'",
     "bad-severity.toml": "'severity.RB101'",
     "broken.toml": "invalid TOML",
+    "file-key-is-folder.toml": "'programs' must name a file, but 'runbooks' is a folder",
 }
 
 
