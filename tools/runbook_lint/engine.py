@@ -117,7 +117,11 @@ def check_library(library: Library, ctx: Context, rules: Sequence[Rule]) -> list
         try:
             findings.extend(_findings(rule, rule.check_library(library, ctx), None))
         except Exception as exc:
-            anchor = next(iter(library.checked), None) or library.display(library.root)
+            anchor = (
+                next(iter(library.checked), None)
+                or next(iter(library.other_files), None)  # only samples or schemas checked
+                or library.display(library.root)
+            )
             findings.append(_internal(rule, anchor, exc))
     return findings
 
