@@ -6,12 +6,13 @@ tools (see tests/adversarial/README.md). Pathological ones are generated, not co
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from .conftest import placed
-from .harness import FORMATS, REPO, lint
+from .harness import FORMATS, REPO, lint, run_cli
 
 ADVERSARIAL = REPO / "tests" / "adversarial"
 MARKDOWN = sorted((ADVERSARIAL / "markdown").glob("*.md"))
@@ -72,3 +73,24 @@ def test_a_remote_ref_is_reported_not_fetched_and_the_sample_is_not_validated(
     assert [s for s in shown if s[0] not in (CATALOG, "runbooks/r.md")] == [
         (SCHEMA_TARGET, 4, "RB505")
     ]
+
+
+def test_a_crashing_library_rule_is_reported_when_only_json_is_checked(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    from runbook_lint import rules
+
+    def boom(library: object, ctx: object) -> list[object]:
+        raise RuntimeError("boom")
+
+    broken = tuple(
+        replace(r, check_library=boom) if r.id == "RB502" else r for r in rules.all_rules()
+    )
+    monkeypatch.setattr(rules, "all_rules", lambda: broken)
+    result = run_cli(project, ["check", "--format", "json", "--no-cache", "runbooks/samples"])
+    payload = json.loads(result.out)
+    crashes = [f for f in payload["findings"] if f["rule"] == "RB000"]
+    assert len(crashes) == 1 and "RB502" in crashes[0]["message"], payload
+    assert crashes[0]["path"].startswith("runbooks/samples/")
