@@ -102,7 +102,7 @@ def schemas(draw: st.DrawFn) -> str:
     return text
 
 
-@budget(40)
+@budget(25)
 @given(schema=schemas(), fmt=st.sampled_from(("json", "sarif", "github")))
 @example(schema='{"$ref": "https://example.com/s.json"}', fmt="json")
 @example(schema='{"$defs": {"a": {"$ref": "#/$defs/a"}}, "$ref": "#/$defs/a"}', fmt="json")
@@ -153,7 +153,7 @@ def contracts(draw: st.DrawFn) -> bytes:
     return text.encode()
 
 
-@budget(30)
+@budget(20)
 @given(data=contracts())
 @example(data=b"[" * 100_000)
 @example(data=b'{"opencli": "0.1", "info": {"title": "opsctl", "version": "1"}, "commands": 7}')
