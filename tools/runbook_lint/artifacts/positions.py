@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import json.decoder
 import json.scanner
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -130,7 +131,14 @@ def _walk(value: Any, path: JsonPath) -> Iterator[JsonPath]:
 def parse(text: str, line_offset: int = 0) -> ParsedJson:
     """Decode one JSON document; raises json.JSONDecodeError with the decoder's position."""
     decoder = _Decoder()
-    raw = decoder.decode(text)
+    try:
+        raw = decoder.decode(text)
+    except json.JSONDecodeError:
+        raise
+    except ValueError as exc:  # an integer longer than Python converts (4,300 digits)
+        digits = re.search(r"\d{4301,}", text)
+        message = "number with too many digits to read (over 4,300)"
+        raise json.JSONDecodeError(message, text, digits.start() if digits else 0) from exc
     values: dict[JsonPath, int] = {}
     keys: dict[JsonPath, int] = {}
     for path, offset in zip(_walk(raw, ()), decoder.offsets, strict=True):

@@ -56,6 +56,8 @@ def read_data(path: Path) -> Any:
     except json.JSONDecodeError as e:
         where = f"line {e.lineno} column {e.colno}"
         raise ContractError(path, f"invalid JSON at {where}: {e.msg}") from e
+    except ValueError as e:  # an integer of more than 4,300 digits
+        raise ContractError(path, f"invalid JSON: {e}".split(";")[0]) from e
 
 
 def _json_path(parts: Any) -> str:
