@@ -48,6 +48,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 @given(text=json_text(), jsonl=st.booleans(), fmt=st.sampled_from(("json", "sarif", "text")))
 @example(text="[" * 100_000, jsonl=False, fmt="json")
 @example(text='{"status": 1e999999}', jsonl=False, fmt="sarif")
+@example(text='{"status": ' + "1" * 5000 + "}", jsonl=True, fmt="json")
 @example(text='{"status": "STALE", "status": 1}\n\n{"a": [}\r\n', jsonl=True, fmt="text")
 def test_hostile_samples(project: Path, text: str, jsonl: bool, fmt: str) -> None:
     target = JSONL if jsonl else SAMPLE
@@ -158,5 +159,6 @@ def contracts(draw: st.DrawFn) -> bytes:
 @example(data=b"[" * 100_000)
 @example(data=b'{"opencli": "0.1", "info": {"title": "opsctl", "version": "1"}, "commands": 7}')
 @example(data=b"\xff\xfe{}")
+@example(data=b'{"opencli": "0.1", "info": {"title": "opsctl", "version": ' + b"1" * 5000 + b"}}")
 def test_hostile_contracts(project: Path, data: bytes) -> None:
     _contract_case(project, data)
