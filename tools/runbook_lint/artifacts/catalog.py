@@ -167,8 +167,11 @@ def load(path: Path, source: str) -> Catalog:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise CatalogError(f"cannot read the artifact catalog: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise CatalogError(f"artifact catalog is not UTF-8 (byte offset {exc.start})") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
-        raise CatalogError(f"artifact catalog is not valid YAML: {exc}", line) from exc
+        problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]  # one line
+        raise CatalogError(f"artifact catalog is not valid YAML: {problem}", line) from exc
     return build(data, source)
