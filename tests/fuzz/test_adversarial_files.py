@@ -94,3 +94,15 @@ def test_a_crashing_library_rule_is_reported_when_only_json_is_checked(
     crashes = [f for f in payload["findings"] if f["rule"] == "RB000"]
     assert len(crashes) == 1 and "RB502" in crashes[0]["message"], payload
     assert crashes[0]["path"].startswith("runbooks/samples/")
+
+
+CATALOGS = sorted((ADVERSARIAL / "catalog").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("fixture", CATALOGS, ids=[p.name for p in CATALOGS])
+def test_hostile_artifact_catalog(project: Path, fixture: Path) -> None:
+    files = {CATALOG: fixture.read_bytes(), "runbooks/r.md": b"# R\n"}
+    with placed(project, files):
+        for fmt in FORMATS:
+            findings = lint(project, fmt, "schemas", "runbooks/samples", "runbooks/r.md")
+            assert any(f["path"] == CATALOG for f in findings), fmt
