@@ -50,7 +50,10 @@ def read_data(path: Path) -> Any:
         try:
             return yaml.safe_load(text)
         except yaml.YAMLError as e:
-            raise ContractError(path, f"invalid YAML: {e}") from e
+            mark = getattr(e, "problem_mark", None)
+            where = f" at line {mark.line + 1}" if mark is not None else ""
+            problem = getattr(e, "problem", None) or str(e).split("\n")[0]  # one line
+            raise ContractError(path, f"invalid YAML{where}: {problem}") from e
     try:
         return json.loads(text)
     except json.JSONDecodeError as e:
