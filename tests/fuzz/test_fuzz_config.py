@@ -98,3 +98,11 @@ def test_adversarial_configuration_files(project: Path) -> None:
             result = run_cli(project, ["check", "runbooks/operator-recovery.md"])
         assert result.code == 2, (fixture, result)
         assert expected in _usage_error(result.err, name), (fixture, result.err)
+
+
+def test_hostile_program_maps_are_one_line_errors(project: Path) -> None:
+    for fixture in sorted((ADVERSARIAL.parent / "catalog").glob("*.yaml")):
+        with placed(project, {"schemas/cli/programs.yaml": fixture.read_bytes()}):
+            result = run_cli(project, ["check", "runbooks/operator-recovery.md"])
+        assert result.code == 2, (fixture.name, result)
+        _usage_error(result.err, "programs.yaml")
