@@ -103,7 +103,7 @@ def schemas(draw: st.DrawFn) -> str:
     return text
 
 
-@budget(25)
+@budget(40)
 @given(schema=schemas(), fmt=st.sampled_from(("json", "sarif", "github")))
 @example(schema='{"$ref": "https://example.com/s.json"}', fmt="json")
 @example(schema='{"$defs": {"a": {"$ref": "#/$defs/a"}}, "$ref": "#/$defs/a"}', fmt="json")

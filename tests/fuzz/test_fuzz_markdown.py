@@ -34,14 +34,14 @@ def _check(project: Path, target: str, data: bytes, fmt: str) -> None:
         assert sorted((f["path"], f["line"], f["column"], f["rule"]) for f in shown) == expected
 
 
-@budget(30)
+@budget(60)
 @given(doc=markdown(), target=st.sampled_from(TARGETS), fmt=OTHER_FORMATS)
 @example(doc="- " * 40 + "[ ] deep\n", target="runbooks/fuzz.md", fmt="text")
 def test_generated_markdown(project: Path, doc: str, target: str, fmt: str) -> None:
     _check(project, target, doc.encode("utf-8"), fmt)
 
 
-@budget(30)
+@budget(60)
 @given(data=mutated(), target=st.sampled_from(TARGETS), fmt=OTHER_FORMATS)
 def test_mutated_runbooks(project: Path, data: bytes, target: str, fmt: str) -> None:
     _check(project, target, data, fmt)
