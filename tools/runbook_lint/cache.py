@@ -88,6 +88,7 @@ def _config_text(config: Config) -> str:
 def _listing(root: Path, skip: Path | None) -> list[str]:
     """Every file and folder under root (relative, sorted), skipping tool folders."""
     out: list[str] = []
+    base = os.path.join(str(root), "")
     stack = [root]
     while stack:
         current = stack.pop()
@@ -100,7 +101,8 @@ def _listing(root: Path, skip: Path | None) -> list[str]:
                 is_dir = entry.is_dir()
             except OSError:
                 is_dir = False
-            rel = os.path.relpath(entry.path, root).replace(os.sep, "/")
+            rel = entry.path[len(base) :] if entry.path.startswith(base) else entry.path
+            rel = rel.replace(os.sep, "/")
             if is_dir:
                 if entry.name in LISTING_SKIP or (skip is not None and Path(entry.path) == skip):
                     continue

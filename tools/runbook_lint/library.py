@@ -106,6 +106,13 @@ def _unpack(data: bytes) -> Document:
 
 
 def display_path(path: Path, cwd: Path) -> str:
+    # The common case, a normalised path under cwd, without os.path.relpath (called several
+    # times per file: thousands of times in a large library).
+    text, base = os.fspath(path), os.path.join(os.fspath(cwd), "")
+    if text.startswith(base) and os.path.isabs(text):
+        rest = text[len(base) :]
+        if rest and "/." not in "/" + rest and "//" not in rest and not rest.endswith(os.sep):
+            return rest.replace(os.sep, "/")
     try:
         rel = os.path.relpath(path, cwd)
     except ValueError:  # another drive
