@@ -195,7 +195,8 @@ def entry_key(path: str, digest: str) -> str:
 def scope_key(library: Library) -> str:
     h = hashlib.sha256()
     _feed(h, "scope", *sorted(str(p) for p in library.scope))
-    _feed(h, "other", *library.other_files)
+    for other in library.other_files:  # checked non-Markdown files (samples, schemas): content
+        _feed(h, "other", other, library.digest(str(library.absolute(other))))
     _feed(h, "checked", *library.checked)
     for p in library.problems:
         _feed(h, "problem", p.path, p.kind, p.line, p.column, p.message)
