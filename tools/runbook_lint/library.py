@@ -344,11 +344,14 @@ class Library:
         key = resolved if not path.is_symlink() else path.absolute()
         known = self._loaded.get(key) or self._packed.get(key, (None,))[0]
         if known is not None:
-            return replace(known, document=None)
-        display = self.display(path)
-        self.paths[display] = resolved
-        loaded = self._read(path, display, parse=False)
-        self._digests[str(key)] = loaded.digest
+            loaded = replace(known, document=None)
+        else:
+            display = self.display(path)
+            self.paths[display] = resolved
+            loaded = self._read(path, display, parse=False)
+            self._digests[str(key)] = loaded.digest
+        if self._reads is not None:
+            self._reads[str(key)] = loaded.digest
         return loaded
 
     def digest(self, key: str) -> str:

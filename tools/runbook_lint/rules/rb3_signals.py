@@ -241,12 +241,28 @@ def check_markers(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 def check_claimed_twice(library: Library, ctx: Context) -> Iterator[Hit]:
     claims: dict[str, list[tuple[Declaration, Signal]]] = {}
-    for path in library.runbook_files():
+    files = library.runbook_files()
+    checked = [p for p in files if library.in_scope(library.display(p))]
+    others = [p for p in files if not library.in_scope(library.display(p))]
+    for path in checked:
         doc = library.document(path)
         if doc is None:
             continue
         for decl, signal in _claims(doc):
             claims.setdefault(signal.text, []).append((decl, signal))
+    # A file outside the checked paths matters only if it can claim a signal a checked file
+    # claims, and it can only do that if the signal's text is in it: parse just those.
+    wanted = [text.encode("utf-8") for text in claims]
+    for path in others if wanted else ():
+        data = library.read(path).data
+        if data is not None and not any(text in data for text in wanted):
+            continue
+        doc = library.document(path)
+        if doc is None:
+            continue
+        for decl, signal in _claims(doc):
+            if signal.text in claims:
+                claims[signal.text].append((decl, signal))
     for text, found in sorted(claims.items()):
         unjustified = sorted(
             (c for c in found if not c[0].shared_reason), key=lambda c: (c[0].path, c[1].line)
