@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -205,28 +206,35 @@ def check_html(doc: Document, ctx: Context) -> Iterator[Hit]:
                 )
 
 
-def _index_targets(library: Library) -> set[Path]:
+def _index_links(library: Library) -> list[str]:
     index = library.index
     if index is None:
-        return set()
-    found = set()
+        return []
+    out = []
     for link in index.links:
         scheme, path, _ = split_target(link.target.strip())
         if not scheme and path:
-            found.add(resolve(library, index, path))
-    return found
+            out.append(path)
+    return out
 
 
 def check_not_in_index(library: Library, ctx: Context) -> Iterator[Hit]:
     index = library.index
     if index is None:
         return
-    listed = _index_targets(library)
+    links = _index_links(library)
+    base = library.absolute(index.path).parent
+    # Lexical resolution first (cheap); symbolic links are resolved only for the files that
+    # do not match lexically.
+    listed = {os.path.normpath(os.path.join(base, link.lstrip("/"))) for link in links}
+    resolved: set[Path] | None = None
     for path in library.runbook_files():
-        if path.resolve() in listed:
-            continue
         display = library.display(path)
-        if not library.in_scope(display):
+        if not library.in_scope(display) or os.path.normpath(path) in listed:
+            continue
+        if resolved is None:
+            resolved = {resolve(library, index, link) for link in links}
+        if path.resolve() in resolved:
             continue
         yield Hit(
             1,
