@@ -360,7 +360,7 @@ RULES = (
         id="RB501",
         name="sample-schema-violation",
         severity="error",
-        summary="a sample artifact does not validate against its JSON Schema",
+        summary="A sample artifact does not validate against its JSON Schema.",
         rationale=(
             "Samples show operators what a healthy or failing report looks like and feed the "
             "site's field tables. A sample that no longer matches its schema teaches the wrong "
@@ -377,7 +377,7 @@ RULES = (
         id="RB507",
         name="sample-secret",
         severity="error",
-        summary="a sample artifact contains a token-shaped secret (cloud key, API token, ...)",
+        summary="A sample artifact contains a token-shaped secret (cloud key, API token, ...).",
         rationale=(
             "Samples are copied from real runs, and real runs carry credentials: a webhook URL, "
             "a bearer token, a cloud key. The site publishes every sample, so a secret in one "
@@ -394,7 +394,7 @@ RULES = (
         id="RB502",
         name="sample-not-json",
         severity="error",
-        summary="a sample JSON file, or a line of a JSONL sample, is not valid JSON",
+        summary="A sample JSON file, or a line of a JSONL sample, is not valid JSON.",
         rationale=(
             "Operators paste samples into jq and tools parse them line by line; one broken "
             "line makes the whole sample useless and hides every schema check behind it."
@@ -409,7 +409,7 @@ RULES = (
         id="RB503",
         name="sample-without-schema",
         severity="error",
-        summary="a sample matches no artifact in the catalog, or its artifact has no schema",
+        summary="A sample matches no artifact in the catalog, or its artifact has no schema.",
         rationale=(
             "A sample that nothing validates drifts silently. Samples live at "
             "runbooks/samples/<system>/<scenario>/<path below the system root> so the catalog "
@@ -425,8 +425,8 @@ RULES = (
         id="RB504",
         name="invalid-schema",
         severity="error",
-        summary="a schema file is not valid JSON, not a valid draft 2020-12 schema, has a "
-        "$ref that does not resolve, or a catalog entry has no schema file",
+        summary="A schema file is not valid JSON, not a valid draft 2020-12 schema, has a "
+        "$ref that does not resolve, or a catalog entry has no schema file.",
         rationale=(
             "An invalid schema validates nothing: every sample and field reference checked "
             "against it passes or fails for the wrong reason."
@@ -442,7 +442,7 @@ RULES = (
         id="RB505",
         name="remote-schema-ref",
         severity="error",
-        summary="a schema $ref points outside the local schema files",
+        summary="A schema $ref points outside the local schema files.",
         rationale=(
             "The linter runs in pre-commit and on laptops with no network during incidents; "
             "a remote $ref would either be fetched (a request leaving the machine) or fail. "
@@ -464,8 +464,8 @@ RULES = (
         id="RB506",
         name="unknown-artifact-field",
         severity="error",
-        summary="a runbook tells the operator to check a field the artifact's schema does "
-        "not define",
+        summary="A runbook tells the operator to check a field the artifact's schema does "
+        "not define.",
         rationale=(
             "When a report format changes and the runbook does not, the operator checks a "
             "field that no longer exists in the middle of an incident. Field paths in jq "

@@ -204,7 +204,7 @@ RULES = (
         id="RB601",
         name="drill-unknown-runbook",
         severity="error",
-        summary="a drill does not name the runbook it rehearses, or names one that does not exist",
+        summary="A drill does not name the runbook it rehearses, or names one that does not exist.",
         rationale=(
             "A drill rehearses a runbook; when the runbook is renamed or removed, the drill "
             "rehearses nothing and its sign-off proves nothing."
@@ -224,7 +224,7 @@ RULES = (
         id="RB602",
         name="drill-unknown-evidence",
         severity="error",
-        summary="a drill expects an evidence file that is not a known artifact",
+        summary="A drill expects an evidence file that is not a known artifact.",
         rationale=(
             "Expected evidence must be files the system really writes; the catalog "
             "(schemas/artifacts.yaml) is the list of them."
@@ -246,7 +246,7 @@ RULES = (
         id="RB603",
         name="drill-unknown-assertion-field",
         severity="error",
-        summary="a drill asserts on an artifact field the artifact's schema does not define",
+        summary="A drill asserts on an artifact field the artifact's schema does not define.",
         rationale=(
             "A pass/fail assertion on a field that does not exist can never pass, or passes "
             "because the check silently returns null."
@@ -263,7 +263,7 @@ RULES = (
         id="RB604",
         name="drill-missing-sign-off",
         severity="error",
-        summary="a drill has no sign-off section",
+        summary="A drill has no sign-off section.",
         rationale=(
             "A drill counts as evidence of readiness only when someone signs that it ran and "
             "that the assertions held."
@@ -278,7 +278,7 @@ RULES = (
         id="RB605",
         name="drill-missing-reset",
         severity="error",
-        summary="a drill has no reset or rollback step",
+        summary="A drill has no reset or rollback step.",
         rationale=(
             "A drill injects a fault; without a step that removes it, the next person finds a "
             "broken environment and a real incident starts from a rehearsal."
