@@ -19,18 +19,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from tests.site_helpers import REPO, Build, assets_problem, build
+from tests.site_helpers import CHROMIUM, REPO, Build
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 RUNBOOK = "runbooks/operator-recovery.md"
 VALUES = {"<run_root>": "/srv/dkt/runs/2026-11-23", "<run_id>": "run-7f3a"}
 
@@ -40,25 +30,6 @@ pytestmark = [
         not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
     ),
 ]
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    problem = assets_problem()
-    assert problem is None, problem
-    result = build(REPO, tmp_path_factory.mktemp("incident") / "site")
-    assert result.returncode == 0, result.log
-    return result
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield instance
-        instance.close()
 
 
 class Session:

@@ -15,18 +15,8 @@ from typing import Any
 
 import pytest
 
-from tests.site_helpers import REPO, Build, assets_problem, build
+from tests.site_helpers import CHROMIUM, REPO, Build
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # mkdocs-material renders each diagram into a closed shadow root; open them so they can be counted.
 OPEN_SHADOW_ROOTS = """
 (() => {
@@ -47,26 +37,6 @@ pytestmark = [
         not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
     ),
 ]
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    problem = assets_problem()
-    assert problem is None, problem
-    project = Path(os.environ.get("RUNBOOK_SITE_PROJECT", REPO))
-    result = build(project, tmp_path_factory.mktemp("site") / "site")
-    assert result.returncode == 0, result.log
-    return result
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield instance
-        instance.close()
 
 
 class Session:

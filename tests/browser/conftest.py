@@ -1,0 +1,33 @@
+"""Shared fixtures of the browser tests: one site build and one Chromium per test session."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.site_helpers import CHROMIUM, CHROMIUM_ARGS, REPO, Build, assets_problem, build
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The site built once ($RUNBOOK_SITE_PROJECT builds another project folder)."""
+    problem = assets_problem()
+    assert problem is None, problem
+    project = Path(os.environ.get("RUNBOOK_SITE_PROJECT", REPO))
+    result = build(project, tmp_path_factory.mktemp("site") / "site")
+    assert result.returncode == 0, result.log
+    return result
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
