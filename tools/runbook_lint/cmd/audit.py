@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from .. import config as config_mod
+from . import add_config_option, add_output_option
 
 
 def register(sub: Any) -> None:
@@ -19,14 +20,8 @@ def register(sub: Any) -> None:
         default="markdown",
         help="report format (default: markdown)",
     )
-    parser.add_argument(
-        "--config",
-        metavar="FILE",
-        help="configuration file (default: nearest runbook-lint.toml or pyproject.toml)",
-    )
-    parser.add_argument(
-        "--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output"
-    )
+    add_config_option(parser)
+    add_output_option(parser)
     parser.add_argument(
         "--no-lint",
         action="store_true",

@@ -8,6 +8,7 @@ from typing import Any
 
 from .. import config as config_mod
 from ..reporters import FORMATS, render
+from . import add_config_option, add_output_option
 
 
 def register(sub: Any) -> None:
@@ -35,14 +36,8 @@ def register(sub: Any) -> None:
         metavar="RULES",
         help="skip these rule ids or prefixes (comma-separated, repeatable)",
     )
-    parser.add_argument(
-        "--config",
-        metavar="FILE",
-        help="configuration file (default: nearest runbook-lint.toml or pyproject.toml)",
-    )
-    parser.add_argument(
-        "--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output"
-    )
+    add_config_option(parser)
+    add_output_option(parser)
     parser.add_argument(
         "--no-cache",
         action="store_true",

@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import config as config_mod
 from ..errors import UsageError
+from . import add_config_option
 
 
 def register(sub: Any) -> None:
@@ -29,11 +30,7 @@ def register(sub: Any) -> None:
         help="scaffold a runbook (default) or a drill checklist",
     )
     parser.add_argument("--owner", metavar="TEAM", help="the Owner: line (default: the template's)")
-    parser.add_argument(
-        "--config",
-        metavar="FILE",
-        help="configuration file (default: nearest runbook-lint.toml or pyproject.toml)",
-    )
+    add_config_option(parser)
     parser.set_defaults(func=run)
 
 

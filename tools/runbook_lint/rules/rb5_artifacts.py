@@ -332,7 +332,10 @@ def check_sample_secret(library: Library, ctx: Context) -> Iterator[Hit]:
                 )
 
 
-def check_unknown_field(doc: Document, ctx: Context) -> Iterator[Hit]:
+def unresolved_fields(doc: Document, ctx: Context, prefix: str = "") -> Iterator[Hit]:
+    """A Hit for each field reference of `doc` its artifact's schema does not define, and for
+    each explicit `file#field` reference to a file that is not an artifact; `prefix` goes
+    before the message of the former."""
     state = artifacts(ctx)
     if state.catalog is None:
         return
@@ -347,7 +350,11 @@ def check_unknown_field(doc: Document, ctx: Context) -> Iterator[Hit]:
             continue
         message = state.unresolved(ref)
         if message:
-            yield Hit(ref.line, ref.column, message)
+            yield Hit(ref.line, ref.column, prefix + message)
+
+
+def check_unknown_field(doc: Document, ctx: Context) -> Iterator[Hit]:
+    return unresolved_fields(doc, ctx)
 
 
 _CHECK_BAD = """\

@@ -13,9 +13,9 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..artifacts.references import field_refs
 from ..artifacts.store import artifacts
 from ..rule import Hit, Rule
+from .rb5_artifacts import unresolved_fields
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -146,21 +146,7 @@ def check_evidence(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 
 def check_assertions(doc: Document, ctx: Context) -> Iterator[Hit]:
-    state = artifacts(ctx)
-    if state.catalog is None:
-        return
-    for ref in field_refs(doc, state.catalog):
-        if not ref.artifacts:
-            if ref.via == "explicit":
-                yield Hit(
-                    ref.line,
-                    ref.column,
-                    f"'{ref.text.split('#')[0]}' is not an artifact in {state.catalog_path}",
-                )
-            continue
-        message = state.unresolved(ref)
-        if message:
-            yield Hit(ref.line, ref.column, f"assertion on a field that does not exist: {message}")
+    return unresolved_fields(doc, ctx, "assertion on a field that does not exist: ")
 
 
 def _has_heading(doc: Document, pattern: re.Pattern[str]) -> bool:
