@@ -12,8 +12,8 @@ from ..rule import DOC_KINDS, DocCheck, Hit, Rule
 
 if TYPE_CHECKING:
     from ..context import Context
-    from ..document import Document, Step
-    from ..template import TemplateSpec
+    from ..document import Document, Step, Table
+    from ..template import TemplateSection, TemplateSpec
 
 _GOOD = """\
 # Backup Procedures
@@ -335,7 +335,10 @@ def check_numbering(doc: Document, ctx: Context) -> Iterator[Hit]:
         expected[group] = (step.number or want) + 1
 
 
-def check_tables(doc: Document, ctx: Context) -> Iterator[Hit]:
+def _tabled_sections(
+    doc: Document, ctx: Context
+) -> Iterator[tuple[TemplateSection, Section, Table | None]]:
+    """Each section the template gives a table, as present in `doc`, with its first table."""
     spec = _spec(doc, ctx)
     if spec is None:
         return
@@ -345,16 +348,20 @@ def check_tables(doc: Document, ctx: Context) -> Iterator[Hit]:
         sec = doc.section(tsec.title)
         if sec is None:
             continue
-        tables = [t for t in doc.tables if sec.start_line < t.line <= sec.end_line]
+        table = next((t for t in doc.tables if sec.start_line < t.line <= sec.end_line), None)
+        yield tsec, sec, table
+
+
+def check_tables(doc: Document, ctx: Context) -> Iterator[Hit]:
+    for tsec, sec, table in _tabled_sections(doc, ctx):
         columns = " | ".join(tsec.table_columns)
-        if not tables:
+        if table is None:
             yield Hit(
                 sec.heading.line,
                 sec.heading.column,
                 f"section '{sec.title}' needs a table with columns {columns}",
             )
             continue
-        table = tables[0]
         have = [normalise_title(c.text) for c in table.header]
         missing = [c for c in tsec.table_columns if normalise_title(c) not in have]
         if missing:
@@ -368,27 +375,19 @@ def check_tables(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 
 def check_table_cells(doc: Document, ctx: Context) -> Iterator[Hit]:
-    spec = _spec(doc, ctx)
-    if spec is None:
-        return
-    for tsec in spec.sections:
-        if not tsec.table_columns:
+    for _, sec, table in _tabled_sections(doc, ctx):
+        if table is None:
             continue
-        sec = doc.section(tsec.title)
-        if sec is None:
-            continue
-        for table in doc.tables:
-            if not (sec.start_line < table.line <= sec.end_line):
-                continue
-            header = [c.text for c in table.header]
-            for row in table.rows:
-                for index, cell in enumerate(row):
-                    if not cell.text.strip():
-                        name = header[index] if index < len(header) else f"column {index + 1}"
-                        line = cell.line or table.line
-                        column = cell.column or 1
-                        yield Hit(line, column, f"empty '{name}' cell in the '{sec.title}' table")
-            break
+        header = [c.text for c in table.header]
+        for row in table.rows:
+            for index, cell in enumerate(row):
+                if not cell.text.strip():
+                    name = header[index] if index < len(header) else f"column {index + 1}"
+                    yield Hit(
+                        cell.line or table.line,
+                        cell.column or 1,
+                        f"empty '{name}' cell in the '{sec.title}' table",
+                    )
 
 
 def _swap(text: str, first: str, second: str, stop: str) -> str:
