@@ -99,17 +99,8 @@ class SchemaStore:
         file = self.by_uri.get(url)
         if file is None or file.contents is None:
             return None
-        node: Any = file.contents
-        if fragment:
-            for raw in fragment.lstrip("/").split("/"):
-                part = raw.replace("~1", "/").replace("~0", "~")
-                if isinstance(node, dict) and part in node:
-                    node = node[part]
-                elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-                    node = node[int(part)]
-                else:
-                    return None
-        return node, self.base(file)
+        found, node = follow_pointer(file.contents, fragment)
+        return (node, self.base(file)) if found else None
 
     def _expand(self, node: Any, base: str, depth: int = 0) -> Iterator[tuple[dict[str, Any], str]]:
         """A schema and every subschema that applies to the same instance."""
@@ -225,3 +216,16 @@ def load_file(path: Path, display: str) -> SchemaFile:
         return SchemaFile(path, display, None, exc)
     except RecursionError:
         return SchemaFile(path, display, None, json.JSONDecodeError("nesting too deep", text, 0))
+
+
+def follow_pointer(node: Any, pointer: str) -> tuple[bool, Any]:
+    """(True, value) at the JSON Pointer `pointer` (RFC 6901) inside `node`, else (False, None)."""
+    for raw in [p for p in pointer.lstrip("/").split("/") if p]:
+        part = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return False, None
+    return True, node

@@ -90,16 +90,10 @@ class Resolver:
         path = (base.parent / target).resolve() if target else base
         if self.root not in path.parents and path != self.root:
             return None
-        node = self.load(path)
-        for part in [p for p in pointer.split("/") if p]:
-            part = part.replace("~1", "/").replace("~0", "~")
-            if isinstance(node, dict) and part in node:
-                node = node[part]
-            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-                node = node[int(part)]
-            else:
-                return None
-        return node, path
+        from ..artifacts.schemas import follow_pointer
+
+        found, node = follow_pointer(self.load(path), pointer)
+        return (node, path) if found else None
 
 
 def _merge(
