@@ -125,3 +125,13 @@ def test_a_failing_rule_becomes_a_finding(run: Runner, monkeypatch: pytest.Monke
         in internal[0]["message"]
     )
     assert any(f["rule"] == "RB101" for f in payload["findings"])  # the others still ran
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX symbolic links")
+def test_unreadable_sample_is_reported(run: Runner, tmp_path: Path) -> None:
+    (tmp_path / "runbooks" / "samples" / "dkt").mkdir(parents=True)
+    os.symlink("missing.json", tmp_path / "runbooks" / "samples" / "dkt" / "gone.json")
+    _, payload, _ = _json(run, {"runbooks/ok.md": "# Ok\n"}, "--select", "RB003")
+    assert [(f["path"], f["message"]) for f in payload["findings"]] == [
+        ("runbooks/samples/dkt/gone.json", "cannot read file: No such file or directory")
+    ]

@@ -59,6 +59,7 @@ NOT_RUNBOOKS = frozenset(
 )
 TEMPLATE_NAMES = ("TEMPLATE.md", "template.md", "_template.md", "runbook-template.md")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+DATA_SUFFIXES = (".json", ".jsonl", ".yaml", ".yml")
 RETAIN = 64  # parsed documents kept as objects; older ones are kept packed (a few KB each)
 
 
@@ -291,18 +292,33 @@ class Library:
                     if file.suffix.lower() in MARKDOWN_SUFFIXES:
                         found.setdefault(file, None)
                     else:
-                        self.other_files.append(self.display(file))
+                        self._other(file)
             elif path.exists() or path.is_symlink():
                 self.scope.append(path.resolve())
                 if path.suffix.lower() in MARKDOWN_SUFFIXES:
                     found.setdefault(path, None)
                 else:
-                    self.other_files.append(self.display(path))
+                    self._other(path)
             else:
                 from .errors import UsageError
 
                 raise UsageError(f"{target}: no such file or folder")
         return sorted(found, key=lambda p: self.display(p))
+
+    def _other(self, path: Path) -> None:
+        """Record a checked file that is not Markdown; a data file (sample, schema, contract)
+        that cannot be opened is a problem here, since the rules reading it skip it."""
+        display = self.display(path)
+        self.other_files.append(display)
+        if path.suffix.lower() not in DATA_SUFFIXES:
+            return
+        try:
+            with path.open("rb"):
+                pass
+        except OSError as exc:
+            self.problems.append(
+                LoadProblem(display, "unreadable", 1, 1, f"cannot read file: {exc.strerror or exc}")
+            )
 
     def default_targets(self) -> list[str]:
         targets = []
