@@ -51,6 +51,7 @@ def lines_of(out: str) -> list[str]:
     return [line for line in out.splitlines() if line and not line.startswith(("Found ", "All "))]
 
 
+@pytest.hookimpl(trylast=True)  # after tests/browser/conftest.py marks its tests
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     if os.environ.get("RUNBOOK_LINT_SKIP_BROWSER"):
         skip = pytest.mark.skip(reason="RUNBOOK_LINT_SKIP_BROWSER is set")

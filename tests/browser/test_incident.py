@@ -19,17 +19,10 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from tests.site_helpers import CHROMIUM, REPO, Build
+from tests.site_helpers import REPO, Build
 
 RUNBOOK = "runbooks/operator-recovery.md"
 VALUES = {"<run_root>": "/srv/dkt/runs/2026-11-23", "<run_id>": "run-7f3a"}
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
-    ),
-]
 
 
 class Session:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.site_helpers import CHROMIUM, REPO, Build
+from tests.site_helpers import REPO, Build
 
 # mkdocs-material renders each diagram into a closed shadow root; open them so they can be counted.
 OPEN_SHADOW_ROOTS = """
@@ -30,13 +30,6 @@ OPEN_SHADOW_ROOTS = """
 """
 COUNT_SVGS = """() => Array.from(document.querySelectorAll("div.mermaid"))
   .filter(d => d.shadowRoot && d.shadowRoot.querySelector("svg")).length"""
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
-    ),
-]
 
 
 class Session:

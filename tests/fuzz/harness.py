@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from runbook_lint.cli import main
+from tests.conftest import write_files
 
 REPO = Path(__file__).resolve().parents[2]
 FORMATS = ("text", "json", "sarif", "github")
@@ -80,16 +81,6 @@ def run_cli(root: Path, args: Sequence[str]) -> Result:
     finally:
         os.chdir(here)
     return Result(code, out.getvalue(), err.getvalue())
-
-
-def write_files(root: Path, files: Mapping[str, str | bytes]) -> None:
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8", newline="")
 
 
 # -- a small but complete library, copied from this repository --------------------------------

@@ -80,31 +80,19 @@ class _Offsets:
         return byte if self.ascii else self.table[byte]
 
 
-def _unescape_word(raw: str) -> str:
+DQ_ESCAPABLE = '$`"\\\n'  # what a backslash escapes inside double quotes
+
+
+def _unescape(raw: str, escapable: str | None = None) -> str:
+    """Remove shell backslash escapes: any character outside quotes, or only those in
+    `escapable` (inside double quotes); an escaped newline is a line continuation."""
     if "\\" not in raw:
         return raw
     out: list[str] = []
     i = 0
     while i < len(raw):
         ch = raw[i]
-        if ch == "\\" and i + 1 < len(raw):
-            if raw[i + 1] != "\n":
-                out.append(raw[i + 1])
-            i += 2
-            continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
-
-
-def _unescape_dq(raw: str) -> str:
-    if "\\" not in raw:
-        return raw
-    out: list[str] = []
-    i = 0
-    while i < len(raw):
-        ch = raw[i]
-        if ch == "\\" and i + 1 < len(raw) and raw[i + 1] in '$`"\\\n':
+        if ch == "\\" and i + 1 < len(raw) and (escapable is None or raw[i + 1] in escapable):
             if raw[i + 1] != "\n":
                 out.append(raw[i + 1])
             i += 2
@@ -152,7 +140,7 @@ class _WordBuilder:
         kind = node.type
         raw = _text(node)
         if kind in ("word", "number"):
-            self._static(node, _unescape_word(raw), parts)
+            self._static(node, _unescape(raw), parts)
         elif kind == "raw_string":
             self._static(node, raw[1:-1], parts)
         elif kind == "ansi_c_string":
@@ -160,7 +148,7 @@ class _WordBuilder:
         elif kind in ("string", "translated_string"):
             for child in node.named_children:
                 if child.type == "string_content":
-                    self._static(child, _unescape_dq(_text(child)), parts)
+                    self._static(child, _unescape(_text(child), DQ_ESCAPABLE), parts)
                 else:
                     self._collect(child, parts)
         elif kind == "concatenation":
