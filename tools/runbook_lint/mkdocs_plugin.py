@@ -131,7 +131,8 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
 
         assert self.lint_config is not None
         try:
-            report = run([], self.lint_config, cwd=self.root)
+            # The content cache makes this cheap after `runbook-lint check` (make site runs both).
+            report = run([], self.lint_config, cwd=self.root, cache=True)
         except UsageError as exc:
             raise PluginError(f"runbook-lint: {exc}") from exc
         self.report = report
