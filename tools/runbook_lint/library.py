@@ -18,13 +18,13 @@ import os
 import pickle
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
 
 from .config import Config
-from .document import Document
+from .document import Document, Link
 from .template import TemplateSpec, default_spec, spec_from_document
 
 SKIP_DIRS = frozenset(
@@ -184,6 +184,7 @@ class Library:
         self._reads: dict[str, str] | None = None
         self._templates: dict[Path, TemplateSpec | None] = {}
         self._in_scope: dict[tuple[str, int], bool] = {}
+        self._real: dict[Path, Path] = {}  # walked files whose path is already resolved
         self.suppression_usage: dict[tuple[str, int, str], bool] = {}
 
     # -- paths -------------------------------------------------------------------------------
@@ -197,9 +198,15 @@ class Library:
     def in_scope(self, display: str) -> bool:
         key = (display, len(self.scope))  # asked once per finding: thousands of times
         if key not in self._in_scope:
-            path = self.absolute(display)
-            self._in_scope[key] = any(path == item or item in path.parents for item in self.scope)
+            self._in_scope[key] = self._within_scope(self.absolute(display))
         return self._in_scope[key]
+
+    def path_in_scope(self, path: Path) -> bool:
+        """`in_scope` for a path found by `walk` (resolved only if it may be a link)."""
+        return self._within_scope(self._real.get(path) or path.resolve())
+
+    def _within_scope(self, resolved: Path) -> bool:
+        return any(resolved == item or _under(resolved, item) for item in self.scope)
 
     def excluded(self, path: Path) -> bool:
         rel = display_path(path, self.root)
@@ -212,7 +219,7 @@ class Library:
         return self.runbooks_dir.is_dir()
 
     def kind_of(self, path: Path) -> str:
-        path = path.resolve()
+        path = self._real.get(path) or path.resolve()
         if path == self.index_path:
             return "index"
         if path == self.template_path:
@@ -266,6 +273,7 @@ class Library:
                 )
                 continue
             subdirs = []
+            real_folder = real == current
             for entry in entries:
                 path = Path(entry.path)
                 try:
@@ -278,6 +286,8 @@ class Library:
                     if not self.excluded(path):
                         subdirs.append(path)
                 elif not self.excluded(path):
+                    if real_folder and not entry.is_symlink():
+                        self._real[path] = path  # already what resolve() would give
                     yield path
             stack.extend(reversed(subdirs))
 
@@ -482,6 +492,49 @@ class Library:
     def index(self) -> Document | None:
         return self.document(self.index_path) if self.index_path.is_file() else None
 
+    def index_links(self, names: Collection[str] = ()) -> tuple[tuple[Link, ...], bool] | None:
+        """The links of the index (None without a readable one), and whether that is all of
+        them. With `names` (file names), an index that is not parsed already and is not
+        itself checked is parsed only where a link may lead to a file of one of those names:
+        the runs of text that contain one, or an escape (`%`, `&`, `\\`) that could spell one,
+        or a reference when the index defines references. Links elsewhere are left out."""
+        if not self.index_path.is_file():
+            return None
+        key = self._key(self.index_path)
+        checked = self.in_scope(self.display(self.index_path))
+        if not names or checked or key in self._loaded or key in self._packed:
+            index = self.index
+            return (index.links, True) if index is not None else None
+        loaded = self.read(self.index_path)
+        if not loaded.parsable or loaded.data is None:
+            return None
+        from .markdown import parse_tokens_where
+
+        text, _ = decode(loaded.data, self.display(self.index_path))
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+
+        def wanted(source: str, references: bool) -> bool:
+            return (
+                any(name in source for name in names)
+                or any(char in source for char in "%&\\")
+                or (references and "[" in source)
+            )
+
+        from markdown_it.token import Token
+
+        # Only the parsed runs (as paragraphs, at their own lines) and raw HTML blocks can hold
+        # the links wanted; the rest of the structure (a table of thousands of rows) is dropped.
+        kept: list[Token] = []
+        for token in parse_tokens_where(text, wanted):
+            if token.type == "html_block":
+                kept.append(token)
+            elif token.type == "inline" and token.children:
+                kept.append(Token("paragraph_open", "p", 1, map=token.map))
+                kept.append(token)
+                kept.append(Token("paragraph_close", "p", -1))
+        partial = Document(self.display(self.index_path), text, "index", tuple(kept))
+        return partial.links, False
+
     # -- templates ---------------------------------------------------------------------------
 
     def template_for(self, doc: Document) -> TemplateSpec | None:
@@ -535,3 +588,25 @@ class Library:
                 key=lambda p: self.display(p),
             )
         return list(self._runbook_files)
+
+    def runbook_files_in_scope(self) -> list[Path]:
+        """`runbook_files()` that are checked in this run. When only files were named, they
+        are looked at directly and the library is not walked."""
+        if not self.scope or any(not item.is_file() for item in self.scope):
+            return [p for p in self.runbook_files() if self.path_in_scope(p)]
+        if not self.runbooks_dir.is_dir():
+            return []
+        found = []
+        runbooks = self.runbooks_dir.resolve()
+        for item in self.scope:
+            if item.suffix.lower() not in MARKDOWN_SUFFIXES or not _under(item, runbooks):
+                continue
+            folders = item.parent.relative_to(runbooks).parts
+            if any(part in SKIP_DIRS or part.startswith(".") for part in folders):
+                continue
+            ancestors = [runbooks.joinpath(*folders[: i + 1]) for i in range(len(folders))]
+            if any(self.excluded(p) for p in [*ancestors, item]):
+                continue
+            if self.kind_of(item) in ("runbook", "drill"):
+                found.append(item)
+        return sorted(set(found), key=self.display)

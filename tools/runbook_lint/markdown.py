@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,10 @@ MAX_NESTING = 200  # markdown-it's own limit on nested blocks keeps deep input b
 
 @cache
 def parser() -> MarkdownIt:
+    return _configured()
+
+
+def _configured() -> MarkdownIt:
     from markdown_it import MarkdownIt
     from mdit_py_plugins.front_matter import front_matter_plugin
 
@@ -27,6 +32,30 @@ def parser() -> MarkdownIt:
 
 def parse_tokens(text: str) -> tuple[Token, ...]:
     return tuple(parser().parse(text))
+
+
+@cache
+def _block_parser() -> MarkdownIt:
+    return _configured().disable("inline")
+
+
+def parse_tokens_where(text: str, wanted: Callable[[str, bool], bool]) -> tuple[Token, ...]:
+    """Every block, but only the inline runs for which `wanted(source, has_references)` is true
+    are parsed into children (the others have none): reading a few links from a large file
+    costs a fraction of a full parse. `has_references` tells whether the text defines link
+    reference definitions, which an inline run may use without naming their target."""
+    md = parser()
+    env: dict[str, Any] = {}
+    tokens = _block_parser().parse(text, env)
+    references = bool(env.get("references"))
+    for token in tokens:
+        if (
+            token.type == "inline"
+            and token.children is not None
+            and wanted(token.content, references)
+        ):
+            md.inline.parse(token.content, md, env, token.children)
+    return tuple(tokens)
 
 
 class FrontMatterError(ValueError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
@@ -47,7 +47,10 @@ def split_target(target: str) -> tuple[str, str | None, str | None]:
 
 
 def resolve(library: Library, doc: Document, path: str) -> Path:
-    base = library.absolute(doc.path).parent
+    return resolve_from(library, library.absolute(doc.path).parent, path)
+
+
+def resolve_from(library: Library, base: Path, path: str) -> Path:
     if path.startswith("/"):
         return (library.root / path.lstrip("/")).resolve()
     return (base / path).resolve()
@@ -206,12 +209,9 @@ def check_html(doc: Document, ctx: Context) -> Iterator[Hit]:
                 )
 
 
-def _index_links(library: Library) -> list[str]:
-    index = library.index
-    if index is None:
-        return []
+def _link_paths(links: Iterable[Link]) -> list[str]:
     out = []
-    for link in index.links:
+    for link in links:
         scheme, path, _ = split_target(link.target.strip())
         if not scheme and path:
             out.append(path)
@@ -219,28 +219,36 @@ def _index_links(library: Library) -> list[str]:
 
 
 def check_not_in_index(library: Library, ctx: Context) -> Iterator[Hit]:
-    index = library.index
-    if index is None:
+    files = library.runbook_files_in_scope()
+    found = library.index_links({path.name for path in files}) if files else None
+    if found is None:
         return
-    links = _index_links(library)
-    base = library.absolute(index.path).parent
+    links, complete = _link_paths(found[0]), found[1]
+    base = library.index_path.resolve().parent
     # Lexical resolution first (cheap); symbolic links are resolved only for the files that
-    # do not match lexically.
+    # do not match lexically, and then against every link of the index.
     listed = {os.path.normpath(os.path.join(base, link.lstrip("/"))) for link in links}
     resolved: set[Path] | None = None
-    for path in library.runbook_files():
-        display = library.display(path)
-        if not library.in_scope(display) or os.path.normpath(path) in listed:
+    for path in files:
+        if os.path.normpath(path) in listed:
             continue
+        if not complete:
+            index = library.index
+            if index is None:
+                return
+            links, complete = _link_paths(index.links), True
+            listed = {os.path.normpath(os.path.join(base, link.lstrip("/"))) for link in links}
+            if os.path.normpath(path) in listed:
+                continue
         if resolved is None:
-            resolved = {resolve(library, index, link) for link in links}
+            resolved = {resolve_from(library, base, link) for link in links}
         if path.resolve() in resolved:
             continue
         yield Hit(
             1,
             1,
             f"not listed in the index ({library.display(library.index_path)})",
-            path=display,
+            path=library.display(path),
             fix=_index_fix(library, path),
         )
 

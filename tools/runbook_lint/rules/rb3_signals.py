@@ -242,8 +242,9 @@ def check_markers(doc: Document, ctx: Context) -> Iterator[Hit]:
 def check_claimed_twice(library: Library, ctx: Context) -> Iterator[Hit]:
     claims: dict[str, list[tuple[Declaration, Signal]]] = {}
     files = library.runbook_files()
-    checked = [p for p in files if library.in_scope(library.display(p))]
-    others = [p for p in files if not library.in_scope(library.display(p))]
+    inside = {p: library.path_in_scope(p) for p in files}
+    checked = [p for p in files if inside[p]]
+    others = [p for p in files if not inside[p]]
     for path in checked:
         doc = library.document(path)
         if doc is None:
