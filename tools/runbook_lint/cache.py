@@ -35,9 +35,10 @@ from .library import SKIP_DIRS, TEMPLATE_NAMES, Library
 from .rule import SEVERITIES, Edit, Finding, Fix
 from .suppressions import Suppression
 
-FORMAT = 1
+FORMAT = 2
 FILE_NAME = "findings.json"
 MAX_SCOPES = 16  # library-rule results kept for this many different scopes
+MAX_LIBRARY_ENTRIES = MAX_SCOPES * 32  # one entry per scope and library rule
 LISTING_SKIP = SKIP_DIRS | {".hypothesis", ".nox", ".idea", ".vscode"}
 
 
@@ -352,7 +353,7 @@ class Cache:
 
     def put_library(self, key: str, findings: Sequence[Finding], deps: dict[str, str]) -> None:
         self.library.pop(key, None)
-        while len(self.library) >= MAX_SCOPES:
+        while len(self.library) >= MAX_LIBRARY_ENTRIES:
             self.library.pop(next(iter(self.library)))
         result = DocResult("", tuple(findings), (), tuple(sorted(deps.items())))
         self.library[key] = encode(result, key)

@@ -352,21 +352,29 @@ def run(
 def _library_findings(
     library: Library, ctx: Context, rules: Sequence[Rule], store: Cache | None
 ) -> list[Finding]:
-    """The library-wide rules, or their cached findings when nothing they read changed."""
+    """The library-wide rules, each from the cache when nothing it read changed: editing one
+    runbook re-runs the rules that read it, not the index check that did not."""
     if not any(r.check_library is not None for r in rules):
         return []
     if store is None:
         return check_library(library, ctx, rules)
     from .cache import scope_key
 
-    key = scope_key(library)
-    cached = store.library_findings(library, key)
-    if cached is not None:
-        return list(cached)
-    library.track()
-    try:
-        findings = check_library(library, ctx, rules)
-    finally:
-        reads = library.tracked()
-    store.put_library(key, findings, reads)
+    scope = scope_key(library)
+    findings: list[Finding] = []
+    for rule in rules:
+        if rule.check_library is None:
+            continue
+        key = f"{scope}:{rule.id}"
+        cached = store.library_findings(library, key)
+        if cached is not None:
+            findings.extend(cached)
+            continue
+        library.track()
+        try:
+            found = check_library(library, ctx, [rule])
+        finally:
+            reads = library.tracked()
+        store.put_library(key, found, reads)
+        findings.extend(found)
     return findings
