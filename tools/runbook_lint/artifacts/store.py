@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,9 +21,14 @@ class Artifacts:
     catalog: Catalog | None
     catalog_error: CatalogError | None
     catalog_path: str
-    schemas: SchemaStore
+    load_schemas: Callable[[], SchemaStore] = field(repr=False)
     schemas_dir: Path
     schema_validity: dict[str, bool] = field(default_factory=dict)
+
+    @cached_property
+    def schemas(self) -> SchemaStore:
+        """Every schema under the schemas folder, read when a rule first needs one."""
+        return self.load_schemas()
 
     def schema_for(self, artifact: Artifact) -> SchemaFile | None:
         if artifact.schema is None:
@@ -73,9 +80,13 @@ def _load(ctx: Context) -> Artifacts:
             catalog = load(catalog_file, catalog_display)
         except CatalogError as exc:
             error = exc
-    store = SchemaStore()
-    if schemas_dir.is_dir():
-        for path in sorted(schemas_dir.rglob("*.json")):
-            if is_schema_file(path) and not any(p.startswith(".") for p in path.parts):
-                store.add(load_file(path, library.display(path)))
-    return Artifacts(catalog, error, catalog_display, store, schemas_dir)
+
+    def load_schemas() -> SchemaStore:
+        store = SchemaStore()
+        if schemas_dir.is_dir():
+            for path in sorted(schemas_dir.rglob("*.json")):
+                if is_schema_file(path) and not any(p.startswith(".") for p in path.parts):
+                    store.add(load_file(path, library.display(path)))
+        return store
+
+    return Artifacts(catalog, error, catalog_display, load_schemas, schemas_dir)
