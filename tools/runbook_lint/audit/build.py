@@ -15,8 +15,8 @@ from ..context import today
 from ..errors import UsageError
 from ..library import Library
 from .evidence import REQUIREMENTS, Cell, Evidence, fr145, fr146, fr147, index_lines
-from .requirements import Procedure, RequirementsError
-from .requirements import load as load_requirements
+from ..requirements import Procedure, RequirementsError
+from ..requirements import load as load_requirements
 
 if TYPE_CHECKING:
     from ..engine import Report

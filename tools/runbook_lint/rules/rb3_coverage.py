@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 def check_required(library: Library, ctx: Context) -> Iterator[Hit]:
-    from ..audit.requirements import RequirementsError, load
+    from ..requirements import RequirementsError, load
 
     path = ctx.config.path(ctx.config.requirements)
     if not path.is_file():
