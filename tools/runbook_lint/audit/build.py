@@ -14,9 +14,9 @@ from ..config import Config
 from ..context import today
 from ..errors import UsageError
 from ..library import Library
-from .evidence import REQUIREMENTS, Cell, Evidence, fr145, fr146, fr147, index_lines
 from ..requirements import Procedure, RequirementsError
 from ..requirements import load as load_requirements
+from .evidence import REQUIREMENTS, Cell, Evidence, fr145, fr146, fr147, index_lines
 
 if TYPE_CHECKING:
     from ..engine import Report
