@@ -13,7 +13,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
@@ -189,6 +189,10 @@ class Step:
         return self.start_line <= line <= self.end_line
 
 
+# number, name, end line, label, checklist, verification
+_StepParts = tuple[int, str, int, Label | None, tuple[ListItem, ...], Verification | None]
+
+
 # ---------------------------------------------------------------------------------------------
 # Text helpers
 
@@ -253,6 +257,20 @@ def plain_text(inline_children: Sequence[Token]) -> str:
     return "".join(parts)
 
 
+def _content_column(lines: Sequence[str], line: int, content: str) -> int:
+    """Column where a container-stripped content line begins in the raw line."""
+    raw = lines[line - 1] if 1 <= line <= len(lines) else ""
+    stripped = content.rstrip()
+    if not stripped:
+        return len(raw) + 1 if not raw.strip() else len(raw) - len(raw.lstrip()) + 1
+    raw_r = raw.rstrip()
+    if raw_r.endswith(stripped):
+        return len(raw_r) - len(stripped) + 1
+    core = stripped.lstrip()
+    index = raw.find(core)
+    return index + 1 if index >= 0 else 1
+
+
 # ---------------------------------------------------------------------------------------------
 # The document
 
@@ -289,29 +307,6 @@ class Document:
         raw = self.line_text(line)
         index = raw.find(fragment, max(start_column - 1, 0)) if fragment else -1
         return index + 1 if index >= 0 else start_column
-
-    def _content_column(self, line: int, content: str) -> int:
-        """Column where a container-stripped content line begins in the raw line."""
-        raw = self.line_text(line)
-        stripped = content.rstrip()
-        if not stripped:
-            return len(raw) + 1 if not raw.strip() else len(raw) - len(raw.lstrip()) + 1
-        raw_r = raw.rstrip()
-        if raw_r.endswith(stripped):
-            return len(raw_r) - len(stripped) + 1
-        core = stripped.lstrip()
-        index = raw.find(core)
-        return index + 1 if index >= 0 else 1
-
-    def _offset_position(
-        self, first_line: int, content: str, offset: int, cols: list[int]
-    ) -> tuple[int, int]:
-        """Map an offset in a multi-line inline source to (line, column)."""
-        before = content[:offset]
-        row = before.count("\n")
-        col_in_row = offset - (before.rfind("\n") + 1)
-        base = cols[row] if row < len(cols) else 1
-        return first_line + row, base + col_in_row
 
     # -- walk tokens once --------------------------------------------------------------------
 
@@ -379,17 +374,20 @@ class Document:
         return frozenset(h.slug for h in self.headings)
 
     @cached_property
-    def _section_ends(self) -> dict[Heading, int]:
-        """Each heading's section end before trimming blank lines, in one pass."""
-        ends: dict[Heading, int] = {}
-        open_headings: list[Heading] = []
-        for heading in self.headings:
-            while open_headings and open_headings[-1].level >= heading.level:
+    def _heading_ends(self) -> tuple[int, ...]:
+        """Each heading's section end (by index) before trimming blank lines, in one pass."""
+        headings = self.headings
+        ends = [len(self.lines)] * len(headings)
+        open_headings: list[int] = []
+        for index, heading in enumerate(headings):
+            while open_headings and headings[open_headings[-1]].level >= heading.level:
                 ends[open_headings.pop()] = heading.line - 1
-            open_headings.append(heading)
-        for heading in open_headings:
-            ends[heading] = len(self.lines)
-        return ends
+            open_headings.append(index)
+        return tuple(ends)
+
+    @cached_property
+    def _section_ends(self) -> dict[Heading, int]:
+        return dict(zip(self.headings, self._heading_ends, strict=True))
 
     def section_end(self, heading: Heading) -> int:
         end = self._section_ends.get(heading, len(self.lines))
@@ -398,21 +396,33 @@ class Document:
                 if other.line > heading.line and other.level <= heading.level:
                     end = other.line - 1
                     break
-        while end > heading.line and not self.line_text(end).strip():
+        return self._trim_end(heading.line, end)
+
+    def _trim_end(self, line: int, end: int) -> int:
+        """`end` moved up past blank lines, but not above `line`."""
+        lines = self.lines
+        while end > line and not (lines[end - 1] if 1 <= end <= len(lines) else "").strip():
             end -= 1
         return end
 
     @cached_property
     def sections(self) -> tuple[Section, ...]:
         """The level-2 sections (the template's sections)."""
-        return tuple(Section(h, h.line, self.section_end(h)) for h in self.headings if h.level == 2)
+        ends = self._heading_ends
+        return tuple(
+            Section(h, h.line, self._trim_end(h.line, ends[index]))
+            for index, h in enumerate(self.headings)
+            if h.level == 2
+        )
 
     def section(self, title: str) -> Section | None:
-        wanted = normalise_title(title)
-        for sec in self.sections:
-            if normalise_title(sec.title) == wanted:
-                return sec
-        return None
+        memo: dict[str, Section | None] = self.__dict__.setdefault("_section_memo", {})
+        if title not in memo:
+            wanted = normalise_title(title)
+            memo[title] = next(
+                (sec for sec in self.sections if normalise_title(sec.title) == wanted), None
+            )
+        return memo[title]
 
     def subheadings(self, section: Section) -> Iterator[Heading]:
         for heading in self.headings:
@@ -484,12 +494,13 @@ class Document:
     def _lines_index(self) -> tuple[list[int], list[int], list[int], list[int]]:
         """Sorted lines of headings, paragraphs, list items and checkbox items (for bisect),
         so that per-step lookups stay logarithmic in documents with thousands of steps."""
-        items = sorted(range(len(self.list_items)), key=lambda i: self.list_items[i].line)
+        item_lines = [item.line for item in self.list_items]
+        items = sorted(range(len(item_lines)), key=item_lines.__getitem__)
         return (
             [h.line for h in self.headings],
             [p.line for p in self.paragraphs],
             items,
-            [self.list_items[i].line for i in items],
+            [item_lines[i] for i in items],
         )
 
     def _items_between(self, start: int, end: int) -> list[ListItem]:
@@ -513,13 +524,18 @@ class Document:
 
     def _steps_in(self, section_title: str | None) -> tuple[Step, ...]:
         scope: Section | None = self.section(section_title) if section_title else None
+        headings = self.headings
+        first, last = 0, len(headings)
+        if scope is not None:  # headings are in line order
+            lines = self._lines_index[0]
+            first = bisect_right(lines, scope.start_line)
+            last = bisect_right(lines, scope.end_line)
         steps: list[Step] = []
         group: Heading | None = None
-        for heading in self.headings:
-            if scope is not None and not (scope.start_line < heading.line <= scope.end_line):
-                continue
-            match = _STEP_RE.match(heading.text.strip())
-            if not match or heading.level < 2:
+        for index in range(first, last):
+            heading = headings[index]
+            parts = self._step_parts(index)
+            if parts is None:
                 if heading.level > 2:
                     group = heading
                 elif heading.level <= 2:
@@ -527,23 +543,44 @@ class Document:
                 continue
             if group is not None and group.level >= heading.level:
                 group = None
-            start, end = heading.line, self.section_end(heading)
-            label = self._step_label(heading, end)
-            checklist = tuple(item for item in self._items_between(start, end) if item.checkbox)
+            number, name, end, label, checklist, verification = parts
             steps.append(
                 Step(
                     heading=heading,
-                    number=int(match.group(1)),
-                    name=match.group(2).strip(),
+                    number=number,
+                    name=name,
                     group=group,
-                    start_line=start,
+                    start_line=heading.line,
                     end_line=end,
                     label=label,
                     checklist=checklist,
-                    verification=self._verification(start, end),
+                    verification=verification,
                 )
             )
         return tuple(steps)
+
+    def _step_parts(self, index: int) -> _StepParts | None:
+        """What a step heading (by index) says, whatever section it is looked for in: number,
+        name, end line, label, checklist and verification; None if it is not a step."""
+        memo: dict[int, _StepParts | None] = self.__dict__.setdefault("_step_parts_memo", {})
+        if index in memo:
+            return memo[index]
+        heading = self.headings[index]
+        match = _STEP_RE.match(heading.text.strip())
+        parts: _StepParts | None = None
+        if match and heading.level >= 2:
+            start = heading.line
+            end = self._trim_end(start, self._heading_ends[index])
+            parts = (
+                int(match.group(1)),
+                match.group(2).strip(),
+                end,
+                self._step_label(heading, end),
+                tuple(item for item in self._items_between(start, end) if item.checkbox),
+                self._verification(start, end),
+            )
+        memo[index] = parts
+        return parts
 
     def _step_label(self, heading: Heading, end: int) -> Label | None:
         found = find_label(self.line_text(heading.line))
@@ -608,6 +645,7 @@ class Document:
         return current
 
 
+@lru_cache(maxsize=4096)
 def normalise_title(title: str) -> str:
     text = _HTML_TAG_RE.sub("", title)
     text = "".join(ch for ch in text if unicodedata.category(ch)[0] in "LNZP" or ch in "-&/")
@@ -635,12 +673,15 @@ class _Extracted:
 
 
 _COMMENT_RE = re.compile(r"<!--(.*?)-->", re.DOTALL)
+_PLACED = frozenset(("code_inline", "link_open", "image", "html_inline"))
+_CELL_MARK_RE = re.compile(r"[\\`|]")
 _HREF_RE = re.compile(r"""\b(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 
 
 class _Extractor:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
+        self.lines = doc.lines
         self.headings: list[Heading] = []
         self.code_blocks: list[CodeBlock] = []
         self.inline_codes: list[InlineCode] = []
@@ -654,74 +695,92 @@ class _Extractor:
         self.blocks: list[tuple[int, int]] = []
         self._slugs: dict[str, int] = {}
 
+    def _line(self, line: int) -> str:
+        lines = self.lines
+        return lines[line - 1] if 1 <= line <= len(lines) else ""
+
     def run(self) -> _Extracted:
         tokens = self.doc.tokens
+        count = len(tokens)
+        blocks = self.blocks
         item_stack: list[int] = []  # indices into list_items of open items
         list_depth = 0
         quote_depth = 0
         pending_item: tuple[int, int, int] | None = None  # (line, end_line, parent)
         table: dict[str, object] | None = None
         index = 0
-        while index < len(tokens):
+        # The branches test distinct token types, most frequent first; a token whose type
+        # none of them handles only counts as a top-level block.
+        while index < count:
             tok = tokens[index]
-            if tok.level == 0 and tok.map is not None and tok.nesting >= 0:
-                self.blocks.append((tok.map[0] + 1, max(tok.map[1], tok.map[0] + 1)))
+            tmap = tok.map
+            if tmap is not None and tok.level == 0 and tok.nesting >= 0:
+                blocks.append((tmap[0] + 1, max(tmap[1], tmap[0] + 1)))
             kind = tok.type
-            if kind == "front_matter" and tok.map is not None:
-                self.front_matter = (tok.content, tok.map[0] + 2)
-            elif kind == "heading_open" and tok.map is not None:
-                inline = tokens[index + 1]
-                self._heading(tok, inline)
-                self._inline(inline, in_list=False, in_quote=quote_depth > 0, record=False)
-                index += 3
-                continue
+            if kind == "paragraph_open":
+                if tmap is not None:
+                    inline = tokens[index + 1]
+                    para = self._inline(inline, in_list=list_depth > 0, in_quote=quote_depth > 0)
+                    if pending_item is not None and para is not None:
+                        item_stack[-1] = self._add_item(para.text, pending_item, list_depth, para)
+                        pending_item = None
+                    index += 3
+                    continue
+            elif kind == "list_item_open":
+                if tmap is not None:
+                    parent = item_stack[-1] if item_stack else -1
+                    pending_item = (tmap[0] + 1, tmap[1], parent)
+                    item_stack.append(-1)
+            elif kind == "list_item_close":
+                if pending_item is not None:  # an item with no paragraph
+                    self._add_item("", pending_item, list_depth)
+                    pending_item = None
+                item_stack.pop()
+            elif kind == "inline":
+                if table is not None:
+                    rows = table["rows"]
+                    assert isinstance(rows, list)
+                    cell = self._cell(tok)
+                    if rows:
+                        rows[-1].append(cell)
+            elif kind == "bullet_list_open" or kind == "ordered_list_open":
+                list_depth += 1
+            elif kind == "bullet_list_close" or kind == "ordered_list_close":
+                list_depth -= 1
+            elif kind == "heading_open":
+                if tmap is not None:
+                    inline = tokens[index + 1]
+                    self._heading(tok, inline)
+                    self._inline(inline, in_list=False, in_quote=quote_depth > 0, record=False)
+                    index += 3
+                    continue
+            elif kind == "fence" or kind == "code_block":
+                if tmap is not None:
+                    if pending_item is not None:
+                        item_stack[-1] = self._add_item("", pending_item, list_depth)
+                        pending_item = None
+                    self._code(tok)
+            elif kind == "tr_open":
+                if table is not None and tmap is not None:
+                    rows = table["rows"]
+                    assert isinstance(rows, list)
+                    rows.append([])
+            elif kind == "table_open":
+                if tmap is not None:
+                    table = {"line": tmap[0] + 1, "end": tmap[1], "rows": []}
+            elif kind == "table_close":
+                if table is not None:
+                    self._table(table)
+                    table = None
             elif kind == "blockquote_open":
                 quote_depth += 1
             elif kind == "blockquote_close":
                 quote_depth -= 1
-            elif kind in ("bullet_list_open", "ordered_list_open"):
-                list_depth += 1
-            elif kind in ("bullet_list_close", "ordered_list_close"):
-                list_depth -= 1
-            elif kind == "list_item_open" and tok.map is not None:
-                parent = item_stack[-1] if item_stack else -1
-                pending_item = (tok.map[0] + 1, tok.map[1], parent)
-                item_stack.append(-1)
-            elif kind == "list_item_close":
-                if pending_item is not None:  # an item with no paragraph
-                    self._add_item("", pending_item, list_depth, tok)
-                    pending_item = None
-                item_stack.pop()
-            elif kind == "paragraph_open" and tok.map is not None:
-                inline = tokens[index + 1]
-                para = self._inline(inline, in_list=list_depth > 0, in_quote=quote_depth > 0)
-                if pending_item is not None and para is not None:
-                    item_stack[-1] = self._add_item(para.text, pending_item, list_depth, tok)
-                    pending_item = None
-                index += 3
-                continue
-            elif kind in ("fence", "code_block") and tok.map is not None:
-                if pending_item is not None:
-                    item_stack[-1] = self._add_item("", pending_item, list_depth, tok)
-                    pending_item = None
-                self._code(tok)
-            elif kind == "html_block" and tok.map is not None:
-                self._html(tok.content, tok.map[0] + 1, block=True)
-            elif kind == "table_open" and tok.map is not None:
-                table = {"line": tok.map[0] + 1, "end": tok.map[1], "rows": []}
-            elif kind == "tr_open" and table is not None and tok.map is not None:
-                rows = table["rows"]
-                assert isinstance(rows, list)
-                rows.append([])
-            elif kind == "inline" and table is not None:
-                rows = table["rows"]
-                assert isinstance(rows, list)
-                cell = self._cell(tok)
-                if rows:
-                    rows[-1].append(cell)
-            elif kind == "table_close" and table is not None:
-                self._table(table)
-                table = None
+            elif kind == "html_block":
+                if tmap is not None:
+                    self._html(tok.content, tmap[0] + 1, block=True)
+            elif kind == "front_matter" and tmap is not None:
+                self.front_matter = (tok.content, tmap[0] + 2)
             index += 1
         return _Extracted(
             headings=tuple(self.headings),
@@ -739,14 +798,27 @@ class _Extractor:
 
     # -- pieces ------------------------------------------------------------------------------
 
-    def _add_item(self, text: str, pending: tuple[int, int, int], depth: int, tok: Token) -> int:
+    def _add_item(
+        self,
+        text: str,
+        pending: tuple[int, int, int],
+        depth: int,
+        para: Paragraph | None = None,
+    ) -> int:
         line, end, parent = pending
-        match = _CHECKBOX_RE.match(text)
         checkbox: Literal["", "open", "done"] = ""
-        if match:
-            checkbox = "open" if match.group(1) == " " else "done"
-        first = text.split("\n", 1)[0]
-        column = self.doc._content_column(line, first) if first else 1
+        if text[:1] == "[":
+            match = _CHECKBOX_RE.match(text)
+            if match:
+                checkbox = "open" if match.group(1) == " " else "done"
+        newline = text.find("\n")
+        first = text if newline < 0 else text[:newline]
+        if not first:
+            column = 1
+        elif para is not None and para.line == line:
+            column = para.column  # the same first line, already placed
+        else:
+            column = _content_column(self.lines, line, first)
         self.list_items.append(
             ListItem(
                 text=text,
@@ -764,11 +836,11 @@ class _Extractor:
         assert tok.map is not None
         line = tok.map[0] + 1
         text = plain_text(inline.children or []).strip()
-        raw = self.doc.line_text(line)
-        column = self.doc._content_column(line, inline.content) if inline.content else 1
+        column = _content_column(self.lines, line, inline.content) if inline.content else 1
         if tok.markup in ("=", "-"):  # setext heading: text is on the first line
+            raw = self._line(line)
             column = len(raw) - len(raw.lstrip()) + 1
-        base = slugify(_HTML_TAG_RE.sub("", text))
+        base = slugify(_HTML_TAG_RE.sub("", text) if "<" in text else text)
         slug = base
         if base in self._slugs:
             count = self._slugs[base]
@@ -780,47 +852,65 @@ class _Extractor:
         level = int(tok.tag[1]) if tok.tag[:1] == "h" and tok.tag[1:].isdigit() else 1
         self.headings.append(Heading(level, text, line, column, slug))
 
-    def _columns(self, inline: Token) -> tuple[int, list[int]]:
-        assert inline.map is not None
-        first = inline.map[0] + 1
-        cols = [
-            self.doc._content_column(first + row, text)
-            for row, text in enumerate(inline.content.split("\n"))
-        ]
-        return first, cols
+    def _position(
+        self, first: int, content: str, offset: int, cols: dict[int, int]
+    ) -> tuple[int, int]:
+        """Map an offset in a multi-line inline source to (line, column); `cols` caches the
+        column where each row of the source starts (row 0 always present)."""
+        newline = content.rfind("\n", 0, offset)
+        if newline < 0:
+            return first, cols[0] + offset
+        row = content.count("\n", 0, offset)
+        base = cols.get(row)
+        if base is None:
+            text = content.split("\n")[row]
+            base = cols[row] = _content_column(self.lines, first + row, text)
+        return first + row, base + offset - (newline + 1)
 
     def _inline(
         self, inline: Token, *, in_list: bool, in_quote: bool, record: bool = True
     ) -> Paragraph | None:
         if inline.map is None:
             return None
-        first, cols = self._columns(inline)
+        first = inline.map[0] + 1
         content = inline.content
+        newline = content.find("\n")
+        col0 = _content_column(self.lines, first, content if newline < 0 else content[:newline])
+        cols = {0: col0}
         cursor = 0
         context: list[str] = []
         children = inline.children or []
-        for pos, child in enumerate(children):
-            if child.type == "text":
-                found = content.find(child.content, cursor) if child.content else -1
-                if found >= 0:
-                    cursor = found + len(child.content)
-                context.append(child.content)
-            elif child.type in ("softbreak", "hardbreak"):
+        # Text and breaks only move the cursor and grow the context that later spans use:
+        # after the last code span, link, image or inline HTML there is nothing to record.
+        end = len(children)
+        while end and children[end - 1].type not in _PLACED:
+            end -= 1
+        for pos in range(end):
+            child = children[pos]
+            ctype = child.type
+            if ctype == "text":
+                text = child.content
+                if text:
+                    found = content.find(text, cursor)
+                    if found >= 0:
+                        cursor = found + len(text)
+                context.append(text)
+            elif ctype == "softbreak" or ctype == "hardbreak":
                 context.append(" ")
-            elif child.type == "code_inline":
+            elif ctype == "code_inline":
                 offset = self._find_code(content, child, cursor)
                 if offset >= 0:
-                    line, column = self.doc._offset_position(first, content, offset, cols)
+                    line, column = self._position(first, content, offset, cols)
                     cursor = offset + len(child.content)
                 else:
-                    line, column = first, cols[0] if cols else 1
+                    line, column = first, col0
                 self.inline_codes.append(InlineCode(child.content, line, column, "".join(context)))
                 context.append(child.content)
-            elif child.type in ("link_open", "image"):
-                href = str(child.attrs.get("href" if child.type == "link_open" else "src", ""))
+            elif ctype == "link_open" or ctype == "image":
+                href = str(child.attrs.get("href" if ctype == "link_open" else "src", ""))
                 label = (
                     plain_text(children[pos + 1 : _close_index(children, pos)])
-                    if child.type == "link_open"
+                    if ctype == "link_open"
                     else child.content
                 )
                 offset = -1
@@ -833,24 +923,23 @@ class _Extractor:
                     offset = content.find("[" + label, cursor)
                 if offset < 0:
                     offset = cursor
-                line, column = self.doc._offset_position(first, content, offset, cols)
-                self.links.append(Link(href, label, line, column, image=child.type == "image"))
-            elif child.type == "html_inline":
+                line, column = self._position(first, content, offset, cols)
+                self.links.append(Link(href, label, line, column, image=ctype == "image"))
+            elif ctype == "html_inline":
                 offset = content.find(child.content, cursor)
                 if offset < 0:
                     offset = cursor
                 else:
                     cursor = offset + len(child.content)
-                line, column = self.doc._offset_position(first, content, offset, cols)
+                line, column = self._position(first, content, offset, cols)
                 self._html(child.content, line, block=False, column=column)
         if not record:
             return None
-        assert inline.map is not None
         para = Paragraph(
             text=content,
             line=first,
             end_line=inline.map[1],
-            column=cols[0] if cols else 1,
+            column=col0,
             in_list=in_list,
             in_quote=in_quote,
         )
@@ -886,25 +975,28 @@ class _Extractor:
         if rows and rows[-1] == "":
             rows.pop()
         first = start + 2 if fenced else start + 1
-        lines = tuple(
-            SourceLine(first + i, self.doc._content_column(first + i, text), text)
+        lines = self.lines
+        source = tuple(
+            SourceLine(first + i, _content_column(lines, first + i, text), text)
             for i, text in enumerate(rows)
         )
         closed = True
         if fenced:
-            last_line = self.doc.line_text(end).strip() if end >= 1 else ""
+            last_line = self._line(end).strip() if end >= 1 else ""
             closed = end - start >= 2 and last_line.lstrip("> \t").startswith(tok.markup[:1] * 3)
         info = tok.info.strip()
         lang = info.split()[0].lower().strip("{}.") if info else ""
         line = start + 1
-        column = self.doc._content_column(line, self.doc.line_text(line).lstrip(" >\t"))
+        column = _content_column(lines, line, self._line(line).lstrip(" >\t"))
         self.code_blocks.append(
-            CodeBlock(lang, info, line, column, lines, fenced=fenced, closed=closed)
+            CodeBlock(lang, info, line, column, source, fenced=fenced, closed=closed)
         )
 
     def _html(self, content: str, line: int, *, block: bool, column: int | None = None) -> None:
         base_col = (
-            column if column is not None else self.doc._content_column(line, content.split("\n")[0])
+            column
+            if column is not None
+            else _content_column(self.lines, line, content.split("\n")[0])
         )
         for match in _COMMENT_RE.finditer(content):
             before = content[: match.start()]
@@ -937,23 +1029,25 @@ class _Extractor:
 
     def _cell_columns(self, line: int) -> list[int]:
         """Columns where each cell's text starts on a table row (or its pipe + 2 if empty)."""
-        raw = self.doc.line_text(line)
+        raw = self._line(line)
         starts: list[int] = []
-        index, ticks = 0, 0
+        ticks = 0
+        skip = 0  # an escaped character: the one after a backslash
         text = raw.rstrip()
         body_start = len(text) - len(text.lstrip(" >\t"))
         if text[body_start : body_start + 1] != "|":
             starts.append(body_start)
-        while index < len(text):
-            char = text[index]
-            if char == "\\":
-                index += 2
+        for match in _CELL_MARK_RE.finditer(text):
+            index = match.start()
+            if index < skip:
                 continue
-            if char == "`":
+            char = match.group()
+            if char == "\\":
+                skip = index + 2
+            elif char == "`":
                 ticks ^= 1
-            elif char == "|" and not ticks:
+            elif not ticks:
                 starts.append(index + 1)
-            index += 1
         columns = []
         for start in starts:
             rest = text[start:]
