@@ -8,7 +8,9 @@ one. A value that is a `$VARIABLE`, `${VARIABLE}`, `<placeholder>` or `{name}` i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
+from itertools import accumulate
 
 TOKEN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
@@ -68,8 +70,85 @@ _NOT_SECRET_KEY_RE = re.compile(
 )
 
 
+# Literal pieces, lower-cased, at least one of which is in every match of TOKEN_PATTERNS
+# (`_TOKEN_ANCHORS`) or of the assignment and option patterns (`_CODE_ANCHORS`). A text with
+# none of them cannot hold a secret, so the patterns run only where an anchor is found.
+_TOKEN_ANCHORS = (
+    "://",
+    "akia",
+    "asia",
+    "aws_secret_access_key",
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "github_pat_",
+    "xox",
+    "private key",
+    "sk-",
+    "aiza",
+    "_live_",
+    "bearer",
+)
+_CODE_ANCHORS = (
+    *_TOKEN_ANCHORS,
+    "passw",
+    "pwd",
+    "secret",
+    "token",
+    "apikey",
+    "api_key",
+    "api-key",
+    "accesskey",
+    "access_key",
+    "access-key",
+)
+# The characters that re.IGNORECASE matches to an ASCII letter although str.lower() does not
+# turn them into it ("\u0130" would also become two characters).
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+def _folded(text: str) -> str:
+    """`text` lower-cased the way the patterns' IGNORECASE sees it, offsets unchanged."""
+    if not text.isascii() and any(c in text for c in "\u0130\u0131\u017f\u212a"):
+        text = text.translate(_FOLD)
+    return text.lower()
+
+
+def _anchors(code: bool) -> tuple[str, ...]:
+    return _CODE_ANCHORS if code else _TOKEN_ANCHORS
+
+
+def may_hold_secret(text: str, *, code: bool) -> bool:
+    """False when `text` certainly holds nothing find_secrets reports."""
+    folded = _folded(text)
+    return any(anchor in folded for anchor in _anchors(code))
+
+
+def secret_candidates(texts: Sequence[str], *, code: bool) -> list[int]:
+    """Indices, in order, of the texts (lines: no newline in them) that may hold a secret;
+    find_secrets yields nothing for the others. One search over all of them together."""
+    joined = "\n".join(texts)
+    if joined.count("\n") != len(texts) - 1:  # a text with a newline: no shortcut
+        return list(range(len(texts)))
+    folded = _folded(joined)
+    hits: list[int] = []
+    for anchor in _anchors(code):
+        at = folded.find(anchor)
+        while at != -1:
+            hits.append(at)
+            at = folded.find(anchor, at + 1)
+    if not hits:
+        return []
+    starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+    return sorted({bisect_right(starts, at) - 1 for at in hits})
+
+
 def find_secrets(text: str, *, code: bool) -> Iterator[tuple[int, str]]:
     """(offset, kind) of each secret-looking value in `text`, one per value."""
+    if not may_hold_secret(text, code=code):
+        return
     spans: list[tuple[int, int]] = []
     for kind, pattern in TOKEN_PATTERNS:
         for match in pattern.finditer(text):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..rule import DOC_KINDS, Edit, Fix, Hit, Rule
-from ..secrets import find_secrets
+from ..secrets import find_secrets, secret_candidates
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -40,6 +41,7 @@ LOOKALIKES: dict[str, tuple[str, str]] = {
     "\ufeff": ("zero-width no-break space", ""),
 }
 BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+_BIDI_RE = re.compile("[" + "".join(sorted(BIDI)) + "]")
 
 
 def _replacement(text: str, index: int) -> str:
@@ -99,7 +101,9 @@ def check_lookalikes(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 def check_secrets(doc: Document, ctx: Context) -> Iterator[Hit]:
     seen: set[tuple[int, int]] = set()
-    for line, column, text in code_spans(doc):
+    spans = list(code_spans(doc))
+    for index in secret_candidates([text for _, _, text in spans], code=True):
+        line, column, text = spans[index]
         for offset, kind in find_secrets(text, code=True):
             seen.add((line, column + offset))
             yield Hit(
@@ -108,7 +112,9 @@ def check_secrets(doc: Document, ctx: Context) -> Iterator[Hit]:
                 f"{kind} written inline: reference an environment variable ($NAME) or a "
                 "<placeholder> instead, and rotate the exposed secret",
             )
-    for number, text in enumerate(doc.lines, start=1):
+    lines = doc.lines
+    for index in secret_candidates(lines, code=False):
+        number, text = index + 1, lines[index]
         for offset, kind in find_secrets(text, code=False):
             if (number, offset + 1) in seen or any(
                 ln == number and c <= offset + 1 for ln, c in seen
@@ -123,17 +129,21 @@ def check_secrets(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 
 def check_bidi(doc: Document, ctx: Context) -> Iterator[Hit]:
-    for number, text in enumerate(doc.lines, start=1):
-        for index, char in enumerate(text):
-            if char in BIDI:
-                name = unicodedata.name(char, f"U+{ord(char):04X}")
-                yield Hit(
-                    number,
-                    index + 1,
-                    f"bidirectional control character {name}: it can make text display "
-                    "differently from what is copied; remove it",
-                )
-                break
+    lines = doc.lines
+    text = "\n".join(lines)
+    if text.isascii() or not any(char in text for char in BIDI):
+        return
+    for number, line in enumerate(lines, start=1):
+        match = _BIDI_RE.search(line)
+        if match is not None:
+            char = match.group()
+            name = unicodedata.name(char, f"U+{ord(char):04X}")
+            yield Hit(
+                number,
+                match.start() + 1,
+                f"bidirectional control character {name}: it can make text display "
+                "differently from what is copied; remove it",
+            )
 
 
 RULES = (
