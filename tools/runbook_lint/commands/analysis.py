@@ -62,10 +62,15 @@ class _Use:
 
 def _near_program(key: str, registry: Registry) -> str | None:
     """A declared program this undeclared one is probably a misspelling of."""
+    return registry.memo(("near", key), lambda: _nearest(key, registry))
+
+
+def _nearest(key: str, registry: Registry) -> str | None:
     name = basename(key)
     if len(name) < 5:
         return None
-    for declared in sorted(registry.keys):
+    declared_keys = registry.memo("sorted keys", lambda: sorted(registry.keys))
+    for declared in declared_keys:
         other = basename(declared)
         if other == name or other[:1] != name[:1]:
             continue

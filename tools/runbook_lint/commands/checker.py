@@ -159,7 +159,7 @@ class _Walker:
         if cmd.commands:
             specs.append(_SUBCOMMAND)
         seen: set[str] = set()
-        state = _State(cmd, path, start, pattern, specs, recursive)
+        state = _State(cmd, path, start, pattern, specs, recursive, scope)
         i = start
         n = len(words)
         if self.argparse or cmd.commands:
@@ -437,6 +437,7 @@ class _State:
         pattern: list[str],
         specs: list[ArgumentSpec],
         recursive: tuple[OptionSpec, ...],
+        scope: dict[str, OptionSpec],
     ) -> None:
         self.cmd = cmd
         self.path = path
@@ -446,10 +447,7 @@ class _State:
         self.recursive = recursive
         self.stopped = False
         self.name_index = start - 1
-        self.scope: dict[str, OptionSpec] = {}
-        for opt in (*recursive, *cmd.options):
-            for n in opt.names:
-                self.scope[n] = opt
+        self.scope = scope  # every option name valid here (the inherited and the command's own)
         self._given: dict[str, int] = {}
 
     def scope_names(self) -> list[str]:
@@ -479,10 +477,28 @@ def _label(contract: Contract, path: tuple[str, ...]) -> str:
     return repr(" ".join((contract.title, *path)))
 
 
+# (id of the contract, what the checker reads of each word) -> (the contract, its result). The
+# entry holds the contract, so the id cannot be reused for another one while it is cached.
+_RESULTS: dict[tuple[int, tuple[tuple[str, bool, str], ...]], tuple[Contract, Result]] = {}
+_MAX_RESULTS = 4096
+
+
 def check(contract: Contract, argv: Sequence[Word]) -> Result:
-    """Problems of argv (the words after the program name) against the contract."""
-    result = Result()
-    result.commands.append(CommandUse(contract.root, -1, ()))
-    walker = _Walker(contract, argv, result)
-    walker.check(contract.root, 0, ())
-    return result
+    """Problems of argv (the words after the program name) against the contract.
+
+    The result depends only on the contract and the words' text, dynamic flag and static
+    prefix (never their positions), so a command repeated across runbooks is checked once."""
+    key = (id(contract), tuple((w.text, w.dynamic, w.static_prefix) for w in argv))
+    cached = _RESULTS.get(key)
+    if cached is None or cached[0] is not contract:
+        result = Result()
+        result.commands.append(CommandUse(contract.root, -1, ()))
+        walker = _Walker(contract, argv, result)
+        walker.check(contract.root, 0, ())
+        if len(_RESULTS) >= _MAX_RESULTS:
+            _RESULTS.clear()
+        cached = _RESULTS[key] = (contract, result)
+    result = cached[1]
+    return Result(
+        list(result.problems), list(result.commands), set(result.options), result.complete
+    )

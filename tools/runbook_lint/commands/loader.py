@@ -70,12 +70,19 @@ def _json_path(parts: Any) -> str:
     return out
 
 
+@lru_cache(maxsize=4)
+def _validator(path: str) -> Any:
+    """One validator per schema file: its resolved references are reused for every contract."""
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(_schema(path))
+
+
 def validate(data: Any, path: Path, schema_file: Path) -> None:
     """Raise ContractError naming the first schema violation (by JSON path)."""
     import jsonschema
 
-    schema = _schema(str(schema_file))
-    validator = jsonschema.Draft202012Validator(schema)
+    validator = _validator(str(schema_file))
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         best = jsonschema.exceptions.best_match(errors)

@@ -20,14 +20,17 @@ Programs not declared and not under a namespace (`jq`, `tail`, `cp`) are left al
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from runbook_lint.commands.contract import Contract
 from runbook_lint.commands.loader import ContractError, load_contract, read_data, schema_path
 from runbook_lint.commands.makefile import targets as makefile_targets
 from runbook_lint.commands.wrappers import basename, key_of
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,16 @@ class Registry:
     _contracts: dict[str, Contract] = field(default_factory=dict)
     _targets: dict[str, frozenset[str]] = field(default_factory=dict)
     _first_words: tuple[tuple[Program, ...], frozenset[str]] | None = None
+    _derived: tuple[tuple[Program, ...], dict[Hashable, Any]] | None = None
+
+    def memo(self, key: Hashable, factory: Callable[[], T]) -> T:
+        """A value derived from the declared programs, computed once until they change."""
+        if self._derived is None or self._derived[0] is not self.programs:
+            self._derived = (self.programs, {})
+        values = self._derived[1]
+        if key not in values:
+            values[key] = factory()
+        return values[key]  # type: ignore[no-any-return]
 
     @property
     def keys(self) -> frozenset[str]:
@@ -72,6 +85,9 @@ class Registry:
         return self._first_words[1]
 
     def lookup(self, key: str, doc_path: str) -> Program | None:
+        return self.memo(("lookup", key, doc_path), lambda: self._lookup(key, doc_path))
+
+    def _lookup(self, key: str, doc_path: str) -> Program | None:
         for program in self.programs:
             if program.key == key and program.applies_to(doc_path):
                 return program

@@ -8,14 +8,16 @@ documents without command blocks never import it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from runbook_lint.commands.snippets import Snippet
+from runbook_lint.commands.snippets import Snippet, first_mask
 
 if TYPE_CHECKING:
-    from tree_sitter import Node, Parser
+    from tree_sitter import Node, Parser, QueryCursor
 
 _PARSER: Parser | None = None
+_COMMANDS: QueryCursor | None = None
 
 DYNAMIC_NODES = frozenset(
     {
@@ -65,6 +67,20 @@ def _parser() -> Parser:
     return _PARSER
 
 
+def _command_nodes(root: Node) -> list[Node]:
+    """Every `command` node of the tree (found by a tree-sitter query, not a Python walk)."""
+    global _COMMANDS
+    if _COMMANDS is None:
+        import tree_sitter
+
+        language = _parser().language
+        assert language is not None
+        _COMMANDS = tree_sitter.QueryCursor(tree_sitter.Query(language, "(command) @command"))
+    nodes = _COMMANDS.captures(root).get("command", [])
+    nodes.sort(key=lambda n: (n.start_byte, -n.end_byte))  # the order of a pre-order walk
+    return nodes
+
+
 class _Offsets:
     """Byte offsets (tree-sitter) to code-point offsets (our positions)."""
 
@@ -103,8 +119,8 @@ def _unescape(raw: str, escapable: str | None = None) -> str:
 
 
 class _WordBuilder:
-    def __init__(self, snippet: Snippet, offsets: _Offsets) -> None:
-        self.snippet = snippet
+    def __init__(self, masked: tuple[tuple[int, int], ...], offsets: _Offsets) -> None:
+        self.masked = masked
         self.offsets = offsets
 
     def build(self, node: Node) -> Word:
@@ -124,7 +140,7 @@ class _WordBuilder:
     def _static(self, node: Node, value: str, parts: list[tuple[str, bool]]) -> None:
         """A static piece, split where it overlaps a masked placeholder."""
         start, end = self.offsets(node.start_byte), self.offsets(node.end_byte)
-        first = self.snippet.first_mask(start, end)
+        first = first_mask(self.masked, start, end) if self.masked else None
         if first is None:
             # `{name}` template placeholders count as any value too.
             if value.startswith("{") and value.endswith("}") and len(value) > 2:
@@ -194,28 +210,30 @@ def _error_message(node: Node) -> str:
 
 
 def parse(snippet: Snippet) -> ParsedSnippet:
-    source = snippet.text.encode("utf-8")
+    return _parse(snippet.text, snippet.masked)
+
+
+@lru_cache(maxsize=4096)
+def _parse(text: str, masked: tuple[tuple[int, int], ...]) -> ParsedSnippet:
+    """The parse of a snippet's text; a command repeated across runbooks is parsed once (the
+    result is immutable and holds offsets into the snippet, not Markdown positions)."""
+    source = text.encode("utf-8")
     tree = _parser().parse(source)
-    offsets = _Offsets(snippet.text)
+    offsets = _Offsets(text)
     root = tree.root_node
     if root.has_error:
         bad = _first_error(root)
         offset = offsets(bad.start_byte) if bad is not None else 0
-        text = snippet.text
         while offset < len(text) - 1 and text[offset] in " \t":
             offset += 1  # an ERROR node may start at the blank before the bad token
         message = _error_message(bad) if bad is not None else "cannot parse"
         return ParsedSnippet((), ParseError(offset, message))
-    builder = _WordBuilder(snippet, offsets)
+    builder = _WordBuilder(masked, offsets)
     invocations: list[Invocation] = []
-    stack: list[Any] = [root]
-    while stack:
-        node = stack.pop()
-        if node.type == "command":
-            invocation = _invocation(node, builder)
-            if invocation is not None:
-                invocations.append(invocation)
-        stack.extend(reversed(node.children))
+    for node in _command_nodes(root):
+        invocation = _invocation(node, builder)
+        if invocation is not None:
+            invocations.append(invocation)
     invocations.sort(key=lambda inv: inv.words[0].start)
     return ParsedSnippet(tuple(invocations), None)
 

@@ -91,10 +91,15 @@ class Snippet:
 
     def first_mask(self, start: int, end: int) -> int | None:
         """Offset of the first masked character in [start, end), or None."""
-        for s, e in self.masked:
-            if s < end and start < e:
-                return max(s, start)
-        return None
+        return first_mask(self.masked, start, end)
+
+
+def first_mask(masked: Iterable[tuple[int, int]], start: int, end: int) -> int | None:
+    """Offset of the first character of [start, end) inside a masked span, or None."""
+    for s, e in masked:
+        if s < end and start < e:
+            return max(s, start)
+    return None
 
 
 def mask(text: str) -> tuple[str, list[tuple[int, int]]]:
