@@ -28,6 +28,8 @@ def library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         text = text.replace("## References\n", f"## References\n\n{UNUSED}")
         path.write_text(text + "<!-- runbook-lint: frobnicate -->\n", encoding="utf-8")
     books[3].unlink()  # listed in the index, now a broken index entry
+    with books[5].open("a", encoding="utf-8") as handle:  # the copy below claims it again
+        handle.write("\n## Stage conflicts\n\n**Signals:** `stage_conflict`\n")
     (tmp_path / "runbooks" / "db" / "unlisted.md").write_text(
         books[5].read_text(encoding="utf-8"), encoding="utf-8"
     )
@@ -58,7 +60,10 @@ def test_the_report_has_findings_of_every_kind(
 ) -> None:
     findings = json.loads(lint(capsys, "--format", "json", "-j", "2")[1])["findings"]
     rules = {f["rule"] for f in findings}
-    assert {"RB009", "RB010", "RB121", "RB301", "RB302"} <= rules
+    assert {"RB009", "RB010", "RB121", "RB301", "RB302", "RB321"} <= rules
+    # the copy claims the signals of its original: found from the facts the workers sent
+    claimed = [f["path"] for f in findings if f["rule"] == "RB321"]
+    assert len(claimed) == 1 and "stage_conflict" in json.dumps(findings)
     assert not [f for f in findings if "gone-" in f["message"]]  # suppressed in every file
 
 

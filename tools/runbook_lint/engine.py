@@ -22,7 +22,7 @@ from .config import Config
 from .context import Context
 from .document import Document
 from .errors import UsageError
-from .library import Library, Loaded
+from .library import Exported, Library
 from .rule import Finding, Hit, Rule
 from .suppressions import Suppression
 from .suppressions import parse as parse_suppressions
@@ -230,7 +230,7 @@ MIN_PARALLEL = 32  # fewer files than this are checked in this process
 _WORKER: tuple[Library, Context, Sequence[Rule]] | None = None
 
 
-def _parse(chunk: list[Path]) -> list[tuple[Path, Loaded, bytes | None]]:
+def _parse(chunk: list[Path]) -> list[Exported]:
     assert _WORKER is not None
     return [_WORKER[0].export(path) for path in chunk]
 

@@ -18,10 +18,11 @@ import os
 import pickle
 import zlib
 from collections import OrderedDict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from .config import Config
 from .document import Document, Link
@@ -61,6 +62,25 @@ TEMPLATE_NAMES = ("TEMPLATE.md", "template.md", "_template.md", "runbook-templat
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 DATA_SUFFIXES = (".json", ".jsonl", ".yaml", ".yml")
 RETAIN = 64  # parsed documents kept as objects; older ones are kept packed (a few KB each)
+
+
+# Small per-document values a library-wide rule needs from every runbook (the signals each
+# one claims). A worker that parses a document computes them there and sends them with it, so
+# the rule does not unpack two thousand documents in the main process.
+FACTS: dict[str, Callable[[Document], Any]] = {}
+
+
+def fact(name: str) -> Callable[[Callable[[Document], Any]], Callable[[Document], Any]]:
+    """Register `function(document)` as the fact `name` (see `Library.fact`)."""
+
+    def register(function: Callable[[Document], Any]) -> Callable[[Document], Any]:
+        FACTS[name] = function
+        return function
+
+    return register
+
+
+Exported = tuple[Path, "Loaded", bytes | None, dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -184,6 +204,7 @@ class Library:
         self._reads: dict[str, str] | None = None
         self._templates: dict[Path, TemplateSpec | None] = {}
         self._in_scope: dict[tuple[str, int], bool] = {}
+        self._facts: dict[tuple[Path, str], Any] = {}
         self._real: dict[Path, Path] = {}  # walked files whose path is already resolved
         self.suppression_usage: dict[tuple[str, int, str], bool] = {}
 
@@ -349,7 +370,7 @@ class Library:
         key = self._key(path)
         loaded = self._loaded.get(key)
         if loaded is None and key in self._packed:
-            bare, data = self._packed.pop(key)
+            bare, data = self._packed[key]  # kept: evicting the object again costs nothing
             loaded = replace(bare, document=_unpack(data))
             self._keep(key, loaded)
         elif loaded is None:
@@ -400,24 +421,45 @@ class Library:
         pinned = {self.index_path, self.template_path, self.drill_template_path}
         for oldest in list(islice((k for k in self._loaded if k not in pinned), excess)):
             old = self._loaded.pop(oldest)
-            if old.document is not None:
+            if old.document is not None and oldest not in self._packed:
                 self._packed[oldest] = (replace(old, document=None), _pack(old.document))
 
-    def export(self, path: Path) -> tuple[Path, Loaded, bytes | None]:
-        """Parse a file and hand it over packed (to another process's `adopt`)."""
+    def export(self, path: Path) -> Exported:
+        """Parse a file and hand it over packed, with its facts (to another process's
+        `adopt`)."""
         loaded = self.load(path)
-        packed = _pack(loaded.document) if loaded.document is not None else None
-        return self._key(path), replace(loaded, document=None, data=None), packed
+        key = self._key(path)
+        doc = loaded.document
+        packed = _pack(doc) if doc is not None else None
+        facts = {name: self._fact(key, name, doc) for name in FACTS} if doc is not None else {}
+        return key, replace(loaded, document=None, data=None), packed, facts
 
-    def adopt(self, items: Iterable[tuple[Path, Loaded, bytes | None]]) -> None:
+    def adopt(self, items: Iterable[Exported]) -> None:
         """Take documents parsed elsewhere (`export`), as if they had been loaded here."""
-        for key, bare, packed in items:
+        for key, bare, packed, facts in items:
             self._digests[str(key)] = bare.digest
             if packed is None:
                 self._loaded[key] = bare
             else:
                 self._loaded.pop(key, None)
                 self._packed[key] = (bare, packed)
+            for name, value in facts.items():
+                self._facts[(key, name)] = value
+
+    def fact(self, path: Path, name: str) -> Any:
+        """The fact `name` (registered with `fact`) of a Markdown file, None if it cannot be
+        parsed; computed once, where the file was parsed."""
+        key = self._key(path)
+        if (key, name) not in self._facts:
+            return self._fact(key, name, self.document(path))
+        if self._reads is not None:  # the result depends on the file as a load would
+            self._reads[str(key)] = self.digest(str(key))
+        return self._facts[(key, name)]
+
+    def _fact(self, key: Path, name: str, doc: Document | None) -> Any:
+        if (key, name) not in self._facts:
+            self._facts[(key, name)] = FACTS[name](doc) if doc is not None else None
+        return self._facts[(key, name)]
 
     def track(self) -> None:
         """Start recording the files read through the library (path -> content digest)."""

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..library import fact
 from ..rule import Hit, Rule
 
 if TYPE_CHECKING:
@@ -183,12 +184,14 @@ def declarations(doc: Document) -> list[Declaration]:
     return out
 
 
-def _claims(doc: Document) -> Iterator[tuple[Declaration, Signal]]:
-    for decl in declarations(doc):
-        if decl.heading is None:
-            continue
-        for signal in decl.signals:
-            yield decl, signal
+@fact("signal-claims")
+def _claims(doc: Document) -> list[tuple[Declaration, Signal]]:
+    return [
+        (decl, signal)
+        for decl in declarations(doc)
+        if decl.heading is not None
+        for signal in decl.signals
+    ]
 
 
 # -- checks ------------------------------------------------------------------------------------
@@ -246,10 +249,7 @@ def check_claimed_twice(library: Library, ctx: Context) -> Iterator[Hit]:
     checked = [p for p in files if inside[p]]
     others = [p for p in files if not inside[p]]
     for path in checked:
-        doc = library.document(path)
-        if doc is None:
-            continue
-        for decl, signal in _claims(doc):
+        for decl, signal in library.fact(path, "signal-claims") or ():
             claims.setdefault(signal.text, []).append((decl, signal))
     # A file outside the checked paths matters only if it can claim a signal a checked file
     # claims, and it can only do that if the signal's text is in it: parse just those.
@@ -258,10 +258,7 @@ def check_claimed_twice(library: Library, ctx: Context) -> Iterator[Hit]:
         data = library.read(path).data
         if data is not None and not any(text in data for text in wanted):
             continue
-        doc = library.document(path)
-        if doc is None:
-            continue
-        for decl, signal in _claims(doc):
+        for decl, signal in library.fact(path, "signal-claims") or ():
             if signal.text in claims:
                 claims[signal.text].append((decl, signal))
     for text, found in sorted(claims.items()):
