@@ -94,7 +94,7 @@ class Registry:
         return None
 
     def in_namespace(self, key: str) -> bool:
-        return any(key.startswith(ns) for ns in self.namespaces)
+        return key.startswith(self.namespaces)
 
     def contract(self, program: Program) -> Contract | None:
         """The program's contract (loaded once), or None for Makefile-backed programs."""

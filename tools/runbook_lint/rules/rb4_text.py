@@ -40,6 +40,7 @@ LOOKALIKES: dict[str, tuple[str, str]] = {
     "\u2060": ("word joiner", ""),
     "\ufeff": ("zero-width no-break space", ""),
 }
+_LOOKALIKE_RE = re.compile("[" + "".join(sorted(LOOKALIKES)) + "]")
 BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 _BIDI_RE = re.compile("[" + "".join(sorted(BIDI)) + "]")
 
@@ -72,6 +73,8 @@ def check_lookalikes(doc: Document, ctx: Context) -> Iterator[Hit]:
     from .rb0_file import find_mojibake
 
     for line, column, text in code_spans(doc):
+        if text.isascii() or _LOOKALIKE_RE.search(text) is None:
+            continue  # no lookalike character: nothing to report
         edits = []
         first = None
         names = []
