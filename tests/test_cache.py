@@ -222,3 +222,33 @@ def test_fingerprint_covers_schemas_contracts_and_the_file_list(library: Path) -
     final = key()
     runbook.write_text(runbook.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert key() == final
+
+
+def test_a_contract_validated_once_is_not_validated_again(
+    library: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from runbook_lint.commands import loader
+
+    validated: list[str] = []
+    original = loader.validate
+
+    def counting(data: object, path: Path, schema_file: Path) -> None:
+        validated.append(Path(path).name)
+        original(data, path, schema_file)
+
+    monkeypatch.setattr(loader, "validate", counting)
+    one = "runbooks/api/runbook-0000.md"
+    cold = lint(capsys, one)
+    assert "opsctl.json" in validated
+    validated.clear()
+    edited = library / one
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
+    assert lint(capsys, one) == cold  # the file is checked again, its contract is trusted
+    assert validated == []
+    lint(capsys, "--no-cache", one)
+    assert "opsctl.json" in validated
+    contract = library / "schemas" / "cli" / "opsctl.json"
+    contract.write_text('{"program": 5}', encoding="utf-8")
+    validated.clear()
+    code, _ = lint(capsys, one)
+    assert code == 2 and "opsctl.json" in validated  # a changed contract is validated again

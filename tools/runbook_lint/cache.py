@@ -310,6 +310,8 @@ class Cache:
         self.fingerprint = fingerprint
         self.documents: dict[str, Any] = {}
         self.library: dict[str, Any] = {}
+        self.verified: set[str] = set()  # see Context.verified
+        self._verified_at_load = 0
         self.changed = False
         self._load()
 
@@ -327,6 +329,10 @@ class Cache:
             self.documents = documents
         if isinstance(library, dict):
             self.library = library
+        verified = data.get("verified")
+        if isinstance(verified, list):
+            self.verified = {item for item in verified if isinstance(item, str)}
+        self._verified_at_load = len(self.verified)
 
     def _valid(self, library: Library, stored: Any, path: str, key: str) -> DocResult | None:
         try:
@@ -361,13 +367,14 @@ class Cache:
 
     def save(self) -> None:
         """Write the cache atomically; a folder that cannot be written is not an error."""
-        if not self.changed:
+        if not self.changed and len(self.verified) == self._verified_at_load:
             return
         data = {
             "format": FORMAT,
             "fingerprint": self.fingerprint,
             "documents": self.documents,
             "library": self.library,
+            "verified": sorted(self.verified),
         }
         try:
             self.folder.mkdir(parents=True, exist_ok=True)

@@ -30,6 +30,9 @@ class Context:
         self.library = library
         self.today = today()
         self._memo: dict[str, object] = {}
+        # Digests of inputs already validated in an earlier run (a CLI contract against its
+        # schema), kept in the content cache; None when the cache is off.
+        self.verified: set[str] | None = None
 
     def memo(self, key: str, factory: Callable[[], T]) -> T:
         """Compute a value once per run (contract registries, schema stores, git dates)."""

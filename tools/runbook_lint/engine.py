@@ -303,6 +303,7 @@ def run(
         from .cache import open_cache
 
         store = open_cache(config, [r.id for r in active], ctx.today)
+        ctx.verified = store.verified
 
     from .cache import entry_key
 

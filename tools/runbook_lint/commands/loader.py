@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -107,7 +108,24 @@ def _check_unique_names(data: Any, path: Path, where: tuple[Any, ...] = ()) -> N
         _check_unique_names(command, path, (*where, "commands", i))
 
 
-def load_contract(path: Path, schema_file: Path) -> Contract:
+def load_contract(path: Path, schema_file: Path, verified: set[str] | None = None) -> Contract:
+    """Read and validate a contract. `verified` holds the digests of contract and schema
+    pairs that passed in an earlier run (the content cache keeps them): such a pair is not
+    validated again, which spares loading jsonschema on a warm single-file run."""
     data = read_data(path)
-    validate(data, path, schema_file)
+    stamp = _stamp(path, schema_file) if verified is not None else None
+    if stamp is None or verified is None or stamp not in verified:
+        validate(data, path, schema_file)
+        if stamp is not None and verified is not None:
+            verified.add(stamp)
     return contract_from_dict(data)
+
+
+def _stamp(path: Path, schema_file: Path) -> str | None:
+    try:
+        h = hashlib.sha256(b"cli-contract\0")
+        for part in (schema_file.read_bytes(), path.read_bytes()):
+            h.update(hashlib.sha256(part).digest())
+    except OSError:
+        return None
+    return h.hexdigest()

@@ -53,6 +53,7 @@ class Registry:
     programs: tuple[Program, ...] = ()
     namespaces: tuple[str, ...] = ()
     source: str = ""
+    verified: set[str] | None = None  # see loader.load_contract
     _contracts: dict[str, Contract] = field(default_factory=dict)
     _targets: dict[str, frozenset[str]] = field(default_factory=dict)
     _first_words: tuple[tuple[Program, ...], frozenset[str]] | None = None
@@ -104,7 +105,9 @@ class Registry:
         if cache_key not in self._contracts:
             if program.contract is not None:
                 path = self.contracts_dir / program.contract
-                self._contracts[cache_key] = load_contract(path, schema_path(self.root))
+                self._contracts[cache_key] = load_contract(
+                    path, schema_path(self.root), self.verified
+                )
             else:
                 from runbook_lint.commands.introspect import introspect
 

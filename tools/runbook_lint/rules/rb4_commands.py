@@ -36,6 +36,7 @@ def registry(ctx: Context) -> Registry:
             )
         except ContractError as e:
             raise UsageError(str(e)) from e
+        reg.verified = ctx.verified
         if reg.lookup(BUILTIN[0], "") is None:
             reg.programs = (*reg.programs, Program(BUILTIN[0], BUILTIN[0], introspect=BUILTIN[1]))
         return reg
