@@ -9,6 +9,7 @@ whatever the number of workers and whatever came from the cache.
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import os
 import traceback
@@ -241,6 +242,14 @@ def _work(chunk: list[Path]) -> list[DocResult]:
     return [check_path(library, ctx, rules, path) for path in chunk]
 
 
+def _prepare(ctx: Context, rules: Sequence[Rule]) -> None:
+    """The rules' shared preparation, once. A failure (an invalid contract) is left to the
+    workers, which meet it again only if a file needs what failed, as a single process does."""
+    for prepare in dict.fromkeys(r.prepare for r in rules if r.prepare is not None):
+        with contextlib.suppress(Exception):
+            prepare(ctx)
+
+
 def check_paths(
     library: Library,
     ctx: Context,
@@ -270,6 +279,7 @@ def check_paths(
         with fork.Pool(jobs) as pool:
             for part in pool.imap(_parse, chunks):
                 library.adopt(part)
+        _prepare(ctx, rules)
         with fork.Pool(jobs) as pool:
             parts = pool.imap(_work, chunks)
             other = meanwhile()

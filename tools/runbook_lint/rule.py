@@ -102,6 +102,9 @@ class Rule:
     options: Mapping[str, str] = field(default_factory=dict)  # option -> description
     runnable_examples: bool = True  # False when the examples describe files, not Markdown
     engine: bool = False  # reported by the engine itself (internal errors, suppressions)
+    # Work every worker would repeat (loading contracts), done once in the main process
+    # before the workers are forked.
+    prepare: Callable[[Context], None] | None = None
 
     @property
     def family(self) -> str:

@@ -44,6 +44,14 @@ def registry(ctx: Context) -> Registry:
     return ctx.memo("commands.registry", load)
 
 
+def prepare(ctx: Context) -> None:
+    """Load and validate the declared contracts once, before the workers fork."""
+    reg = registry(ctx)
+    for program in reg.programs:
+        if program.contract is not None:
+            reg.contract(program)
+
+
 def issues(doc: Document, ctx: Context) -> list[an.Issue]:
     def compute() -> list[an.Issue]:
         from ..commands.snippets import SHELL_LANGS
@@ -152,6 +160,7 @@ def _rule(
         good=good,
         check=_check(kind),
         kinds=ALL_KINDS,
+        prepare=prepare,
         bad_files=bad_files,
         good_files=good_files,
     )
