@@ -11,11 +11,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache, cached_property, lru_cache
-from operator import attrgetter
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -34,6 +33,8 @@ class SourceLine:
 
 @dataclass(frozen=True)
 class CodeBlock:
+    """A fenced or indented code block."""
+
     lang: str  # first word of the info string, lowercased
     info: str
     line: int  # line of the opening fence (or first line of an indented block)
@@ -54,6 +55,8 @@ class CodeBlock:
 
 @dataclass(frozen=True)
 class InlineCode:
+    """A code span in a paragraph, list item, heading or table cell."""
+
     text: str
     line: int
     column: int  # column of the first content character (after the backticks)
@@ -62,6 +65,8 @@ class InlineCode:
 
 @dataclass(frozen=True)
 class Link:
+    """A link or image, in Markdown or raw HTML."""
+
     target: str
     text: str
     line: int
@@ -72,6 +77,8 @@ class Link:
 
 @dataclass(frozen=True)
 class Heading:
+    """An ATX or setext heading."""
+
     level: int
     text: str  # plain text, markup removed
     line: int
@@ -81,6 +88,8 @@ class Heading:
 
 @dataclass(frozen=True)
 class Paragraph:
+    """A paragraph, with its inline source."""
+
     text: str  # the inline source (markup kept), lines joined with "\n"
     line: int
     end_line: int
@@ -91,6 +100,8 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class ListItem:
+    """A list item, with the source of its first paragraph."""
+
     text: str  # inline source of the item's first paragraph
     line: int
     end_line: int
@@ -102,6 +113,8 @@ class ListItem:
 
 @dataclass(frozen=True)
 class Cell:
+    """A table cell."""
+
     text: str
     line: int
     column: int
@@ -110,6 +123,8 @@ class Cell:
 
 @dataclass(frozen=True)
 class Table:
+    """A pipe table: its header cells and body rows."""
+
     line: int
     end_line: int
     header: tuple[Cell, ...]
@@ -118,6 +133,8 @@ class Table:
 
 @dataclass(frozen=True)
 class HtmlComment:
+    """An HTML comment."""
+
     text: str  # inside <!-- -->, stripped
     line: int
     column: int
@@ -126,6 +143,8 @@ class HtmlComment:
 
 @dataclass(frozen=True)
 class HtmlFragment:
+    """Raw HTML other than comments."""
+
     html: str
     line: int
     column: int
@@ -134,6 +153,8 @@ class HtmlFragment:
 
 @dataclass(frozen=True)
 class MetaField:
+    """A metadata value: a 'Key: value' line under the title, or front matter."""
+
     key: str  # canonical key: "last_updated", "version", "owner", ...
     value: str
     line: int
@@ -142,6 +163,8 @@ class MetaField:
 
 @dataclass(frozen=True)
 class Section:
+    """A heading and the lines up to the next heading of its level or higher."""
+
     heading: Heading
     start_line: int  # the heading's line
     end_line: int  # last line before the next heading of the same or a higher level
@@ -153,6 +176,8 @@ class Section:
 
 @dataclass(frozen=True)
 class Label:
+    """An OPERATIONAL or CONSTITUTIONAL step label."""
+
     kind: LabelKind
     line: int
     column: int
@@ -161,6 +186,8 @@ class Label:
 
 @dataclass(frozen=True)
 class UnknownLabel:
+    """An emoji label with a word other than OPERATIONAL or CONSTITUTIONAL."""
+
     text: str
     line: int
     column: int
@@ -168,6 +195,8 @@ class UnknownLabel:
 
 @dataclass(frozen=True)
 class Verification:
+    """A step's Verification block and what it lists."""
+
     line: int
     column: int
     end_line: int
@@ -176,6 +205,8 @@ class Verification:
 
 @dataclass(frozen=True)
 class Step:
+    """A procedure step: a 'Step N: Name' heading and its section."""
+
     heading: Heading
     number: int | None
     name: str
@@ -278,6 +309,8 @@ def _content_column(lines: Sequence[str], line: int, content: str) -> int:
 
 @dataclass(frozen=True)
 class Document:
+    """One parsed Markdown file: its text, its tokens and the model read from them."""
+
     path: str  # relative to the working directory, forward slashes
     text: str  # decoded text, BOM removed, line endings normalised to "\n"
     kind: str = "runbook"  # runbook | drill | index | template | drill-template | other
@@ -666,6 +699,8 @@ def normalise_title(title: str) -> str:
 
 @dataclass
 class _Extracted:
+    """What one walk over the token stream finds."""
+
     headings: tuple[Heading, ...]
     code_blocks: tuple[CodeBlock, ...]
     inline_codes: tuple[InlineCode, ...]
@@ -677,139 +712,6 @@ class _Extracted:
     html: tuple[HtmlFragment, ...]
     front_matter: tuple[str, int] | None
     blocks: tuple[tuple[int, int], ...]
-    text: str = ""  # the document's text: most paragraph and list item texts are slices of it
-
-    def __reduce__(self) -> tuple[Callable[[tuple[Any, ...]], _Extracted], tuple[Any, ...]]:
-        """Pickle as plain tuples, without field names or a class per record, and with a
-        paragraph's or list item's text as its place in the document's text when it is a
-        slice of it (the text itself is pickled once, shared with the Document beside it)."""
-        return _unpack_extracted, (_pack_extracted(self),)
-
-
-@cache
-def _fields_of(cls: Any) -> tuple[str, ...]:
-    return tuple(cls.__dataclass_fields__)
-
-
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    index = text.find("\n")
-    while index >= 0:
-        starts.append(index + 1)
-        index = text.find("\n", index + 1)
-    return starts
-
-
-def _pack_text(value: str, text: str, starts: list[int], line: int, column: int) -> Any:
-    """`value`, or (start, end) when it is text[start:end] starting at (line, column)."""
-    if value and 1 <= line <= len(starts):
-        offset = starts[line - 1] + column - 1
-        if text.startswith(value, offset):
-            return offset, offset + len(value)
-    return value
-
-
-def _pack_extracted(ex: _Extracted) -> tuple[Any, ...]:
-    text = ex.text
-    starts = _line_starts(text)
-    link = attrgetter(*_fields_of(Link))
-
-    def cells(row: tuple[Cell, ...]) -> tuple[Any, ...]:
-        return tuple((c.text, c.line, c.column, tuple(map(link, c.links))) for c in row)
-
-    source = attrgetter(*_fields_of(SourceLine))
-    return (
-        text,
-        tuple(map(attrgetter(*_fields_of(Heading)), ex.headings)),
-        tuple(
-            (c.lang, c.info, c.line, c.column, tuple(map(source, c.lines)), c.fenced, c.closed)
-            for c in ex.code_blocks
-        ),
-        tuple(map(attrgetter(*_fields_of(InlineCode)), ex.inline_codes)),
-        tuple(map(link, ex.links)),
-        tuple(
-            (
-                _pack_text(p.text, text, starts, p.line, p.column),
-                p.line,
-                p.end_line,
-                p.column,
-                p.in_list,
-                p.in_quote,
-            )
-            for p in ex.paragraphs
-        ),
-        tuple(
-            (
-                _pack_text(i.text, text, starts, i.line, i.column),
-                i.line,
-                i.end_line,
-                i.column,
-                i.depth,
-                i.parent,
-                i.checkbox,
-            )
-            for i in ex.list_items
-        ),
-        tuple(
-            (t.line, t.end_line, cells(t.header), tuple(cells(r) for r in t.rows))
-            for t in ex.tables
-        ),
-        tuple(map(attrgetter(*_fields_of(HtmlComment)), ex.comments)),
-        tuple(map(attrgetter(*_fields_of(HtmlFragment)), ex.html)),
-        ex.front_matter,
-        ex.blocks,
-    )
-
-
-_R = TypeVar("_R")
-
-
-def _records(cls: type[_R], rows: Iterable[Sequence[Any]]) -> tuple[_R, ...]:
-    """Frozen records made from their field values in field order (what unpickling a
-    dataclass does: no __init__, the values go straight into the instance's __dict__)."""
-    names = _fields_of(cast(Any, cls))
-    new = object.__new__
-    made: list[_R] = []
-    for row in rows:
-        obj = new(cls)
-        obj.__dict__.update(zip(names, row, strict=True))
-        made.append(obj)
-    return tuple(made)
-
-
-def _unpack_extracted(packed: tuple[Any, ...]) -> _Extracted:
-    (text, headings, codes, inline_codes, links, paragraphs, items, tables) = packed[:8]
-    comments, html, front_matter, blocks = packed[8:]
-
-    def unslice(rows: tuple[Any, ...]) -> Iterator[Sequence[Any]]:
-        for row in rows:
-            if type(row[0]) is tuple:
-                start, end = row[0]
-                yield (text[start:end], *row[1:])
-            else:
-                yield row
-
-    def cells(rows: tuple[Any, ...]) -> tuple[Cell, ...]:
-        return _records(Cell, ((*row[:3], _records(Link, row[3])) for row in rows))
-
-    return _Extracted(
-        headings=_records(Heading, headings),
-        code_blocks=_records(
-            CodeBlock, ((*c[:4], _records(SourceLine, c[4]), *c[5:]) for c in codes)
-        ),
-        inline_codes=_records(InlineCode, inline_codes),
-        links=_records(Link, links),
-        paragraphs=_records(Paragraph, unslice(paragraphs)),
-        list_items=_records(ListItem, unslice(items)),
-        tables=_records(
-            Table, ((t[0], t[1], cells(t[2]), tuple(cells(r) for r in t[3])) for t in tables)
-        ),
-        comments=_records(HtmlComment, comments),
-        html=_records(HtmlFragment, html),
-        front_matter=front_matter,
-        blocks=blocks,
-        text=text,
-    )
 
 
 _COMMENT_RE = re.compile(r"<!--(.*?)-->", re.DOTALL)
@@ -934,7 +836,6 @@ class _Extractor:
             html=tuple(self.html),
             front_matter=self.front_matter,
             blocks=tuple(self.blocks),
-            text=self.doc.text,
         )
 
     # -- pieces ------------------------------------------------------------------------------
