@@ -246,6 +246,8 @@ _META_LINE_RE = re.compile(
 )
 _CHECKBOX_RE = re.compile(r"^\[([ xX])\](?:\s|$)")
 _HTML_TAG_RE = re.compile(r"<[^>]*>")
+_SLUG_DROP_RE = re.compile(r"[^\w\s-]")
+_SLUG_SPACE_RE = re.compile(r"[-\s]+")
 
 
 def meta_key(name: str) -> str:
@@ -254,8 +256,12 @@ def meta_key(name: str) -> str:
 
 def slugify(text: str, separator: str = "-") -> str:
     """The slug Python-Markdown's toc extension (used by mkdocs) gives a heading."""
-    value = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    value = re.sub(r"[^\w\s-]", "", value).strip().lower()
+    value = text
+    if not text.isascii():
+        value = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    value = _SLUG_DROP_RE.sub("", value).strip().lower()
+    if separator == "-":
+        return _SLUG_SPACE_RE.sub(separator, value)
     return re.sub(rf"[{separator}\s]+", separator, value)
 
 
@@ -862,14 +868,14 @@ class _Extractor:
         else:
             column = _content_column(self.lines, line, first)
         self.list_items.append(
-            ListItem(
-                text=text,
-                line=line,
-                end_line=end,
-                column=column,
-                depth=max(depth - 1, 0),
-                parent=parent if parent >= 0 else None,
-                checkbox=checkbox,
+            ListItem(  # text, line, end_line, column, depth, parent, checkbox
+                text,
+                line,
+                end,
+                column,
+                depth - 1 if depth > 1 else 0,
+                parent if parent >= 0 else None,
+                checkbox,
             )
         )
         return len(self.list_items) - 1
@@ -966,7 +972,7 @@ class _Extractor:
                 if offset < 0:
                     offset = cursor
                 line, column = self._position(first, content, offset, cols)
-                self.links.append(Link(href, label, line, column, image=ctype == "image"))
+                self.links.append(Link(href, label, line, column, ctype == "image"))
             elif ctype == "html_inline":
                 offset = content.find(child.content, cursor)
                 if offset < 0:
@@ -977,14 +983,8 @@ class _Extractor:
                 self._html(child.content, line, block=False, column=column)
         if not record:
             return None
-        para = Paragraph(
-            text=content,
-            line=first,
-            end_line=inline.map[1],
-            column=col0,
-            in_list=in_list,
-            in_quote=in_quote,
-        )
+        # text, line, end_line, column, in_list, in_quote
+        para = Paragraph(content, first, inline.map[1], col0, in_list, in_quote)
         self.paragraphs.append(para)
         return para
 
