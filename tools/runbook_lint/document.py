@@ -649,6 +649,8 @@ class Document:
     def unknown_labels(self, start: int, end: int) -> Iterator[UnknownLabel]:
         for line in range(start, end + 1):
             raw = self.line_text(line)
+            if raw.isascii():  # every label emoji is outside ASCII
+                continue
             for match in _UNKNOWN_LABEL_RE.finditer(raw):
                 word = match.group("word")
                 if word.upper() in ("OPERATIONAL", "CONSTITUTIONAL"):
@@ -683,12 +685,8 @@ class Document:
 
     def heading_at(self, line: int) -> Heading | None:
         """The nearest heading at or above `line`."""
-        current = None
-        for heading in self.headings:
-            if heading.line > line:
-                break
-            current = heading
-        return current
+        index = bisect_right(self._lines_index[0], line)  # headings are in line order
+        return self.headings[index - 1] if index else None
 
 
 @lru_cache(maxsize=4096)

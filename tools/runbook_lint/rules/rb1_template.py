@@ -63,8 +63,14 @@ Not applicable: taking a backup changes nothing that needs undoing.
 """
 
 
-def _spec(doc: Document, ctx: Context) -> TemplateSpec | None:
-    return ctx.library.template_for(doc)
+def template_of(doc: Document, ctx: Context) -> TemplateSpec | None:
+    """The template `doc` follows, found once per document and run (the lookup stats files,
+    and every template and label rule asks for it)."""
+    found: dict[tuple[str, str], TemplateSpec | None] = ctx.memo("template-of", dict)
+    key = (doc.path, doc.kind)
+    if key not in found:
+        found[key] = ctx.library.template_for(doc)
+    return found[key]
 
 
 def _matched(doc: Document, spec: TemplateSpec) -> list[tuple[Section, int]]:
@@ -78,7 +84,7 @@ def _matched(doc: Document, spec: TemplateSpec) -> list[tuple[Section, int]]:
 
 
 def check_missing(doc: Document, ctx: Context) -> Iterator[Hit]:
-    spec = _spec(doc, ctx)
+    spec = template_of(doc, ctx)
     if spec is None:
         return
     from ..scaffold import missing_sections_fix
@@ -121,7 +127,7 @@ def _longest_increasing(values: list[int]) -> set[int]:
 
 
 def check_order(doc: Document, ctx: Context) -> Iterator[Hit]:
-    spec = _spec(doc, ctx)
+    spec = template_of(doc, ctx)
     if spec is None:
         return
     seen: set[int] = set()
@@ -146,7 +152,7 @@ def check_order(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 
 def check_duplicate(doc: Document, ctx: Context) -> Iterator[Hit]:
-    spec = _spec(doc, ctx)
+    spec = template_of(doc, ctx)
     if spec is None:
         return
     first: dict[str, int] = {}
@@ -168,7 +174,7 @@ _COMMENT_ONLY = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 def check_empty(doc: Document, ctx: Context) -> Iterator[Hit]:
-    spec = _spec(doc, ctx)
+    spec = template_of(doc, ctx)
     if spec is None:
         return
     for sec in doc.sections:
@@ -188,7 +194,7 @@ def check_empty(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 
 def check_title(doc: Document, ctx: Context) -> Iterator[Hit]:
-    if _spec(doc, ctx) is None:
+    if template_of(doc, ctx) is None:
         return
     titles = [h for h in doc.headings if h.level == 1]
     if not titles:
@@ -211,7 +217,7 @@ _DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
 def check_metadata(doc: Document, ctx: Context) -> Iterator[Hit]:
-    spec = _spec(doc, ctx)
+    spec = template_of(doc, ctx)
     if spec is None:
         return
     anchor = doc.title.line if doc.title else 1
@@ -232,7 +238,7 @@ def check_front_matter(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 def check_date(doc: Document, ctx: Context) -> Iterator[Hit]:
     field = doc.metadata.get("last_updated")
-    if field is None or not field.value or _spec(doc, ctx) is None:
+    if field is None or not field.value or template_of(doc, ctx) is None:
         return
     match = _DATE_RE.match(field.value)
     if not match:
@@ -257,7 +263,7 @@ def check_date(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 def check_version(doc: Document, ctx: Context) -> Iterator[Hit]:
     field = doc.metadata.get("version")
-    if field is None or not field.value or _spec(doc, ctx) is None:
+    if field is None or not field.value or template_of(doc, ctx) is None:
         return
     if not _VERSION_RE.match(field.value):
         yield Hit(
@@ -268,7 +274,7 @@ def check_version(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 
 def _steps(doc: Document, ctx: Context) -> tuple[TemplateSpec | None, tuple[Step, ...]]:
-    spec = _spec(doc, ctx)
+    spec = template_of(doc, ctx)
     if spec is None or spec.step_section is None:
         return spec, ()
     return spec, doc.steps_in(spec.step_section)
@@ -339,7 +345,7 @@ def _tabled_sections(
     doc: Document, ctx: Context
 ) -> Iterator[tuple[TemplateSection, Section, Table | None]]:
     """Each section the template gives a table, as present in `doc`, with its first table."""
-    spec = _spec(doc, ctx)
+    spec = template_of(doc, ctx)
     if spec is None:
         return
     for tsec in spec.sections:
