@@ -117,3 +117,17 @@ def test_steps_found_by_section_match_the_documents_steps() -> None:
     assert doc.steps_in("Escalation") == ()
     assert doc.steps_in("Missing") == doc.steps
     assert doc.section("Escalation") is doc.section("escalation")
+
+
+def test_spans_on_a_later_row_of_a_paragraph_are_placed_on_their_own_line() -> None:
+    doc = Document.parse("runbooks/ledger.md", RICH)
+    lines = RICH.split("\n")
+    row = next(i for i, text in enumerate(lines) if text.startswith("  continued")) + 1
+    code = next(c for c in doc.inline_codes if c.text == "code")
+    assert (code.line, code.column) == (row, lines[row - 1].index("`code`") + 2)
+    raw = next(link for link in doc.links if link.raw)
+    assert (raw.line, raw.column) == (row, lines[row - 1].index("href") + 1)
+    comment = doc.comments[0]
+    assert (comment.line, comment.text) == (row - 1, "in UTC")
+    assert doc.heading_at(row) is not None and doc.heading_at(row).text == "Step 1: Stop writes"
+    assert doc.heading_at(0) is None
