@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
+from ..library import fact
 from ..rule import DOC_KINDS, Fix, Hit, Rule
 
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ def resolve_from(library: Library, base: Path, path: str) -> Path:
     return (base / path).resolve()
 
 
+@fact("anchors")
 def anchors_of(doc: Document) -> frozenset[str]:
     ids = {m.group(1) for frag in doc.html for m in _ID_ATTR_RE.finditer(frag.html)}
     return doc.anchors | ids
@@ -111,10 +113,10 @@ def check_anchor(doc: Document, ctx: Context) -> Iterator[Hit]:
             target = resolve(library, doc, path)
             if target.suffix.lower() not in (".md", ".markdown") or not target.is_file():
                 continue
-            other = library.document(target)
-            if other is None:
+            found: frozenset[str] | None = library.fact(target, "anchors")
+            if found is None:
                 continue
-            anchors, where = anchors_of(other), library.display(target)
+            anchors, where = found, library.display(target)
         else:
             anchors, where = anchors_of(doc), "this page"
         if fragment not in anchors:
