@@ -16,6 +16,7 @@ import fnmatch
 import hashlib
 import os
 import pickle
+import re
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Iterator
@@ -205,7 +206,16 @@ class Library:
         self._templates: dict[Path, TemplateSpec | None] = {}
         self._in_scope: dict[tuple[str, int], bool] = {}
         self._facts: dict[tuple[Path, str], Any] = {}
-        self._real: dict[Path, Path] = {}  # walked files whose path is already resolved
+        self._real: dict[Path, Path] = {}
+        # The exclude patterns as one expression (fnmatch's own translation, case as fnmatch
+        # treats it on this system).
+        self._exclude = (
+            re.compile(
+                "|".join(f"(?:{fnmatch.translate(os.path.normcase(p))})" for p in config.exclude)
+            )
+            if config.exclude
+            else None
+        )  # walked files whose path is already resolved
         self.suppression_usage: dict[tuple[str, int, str], bool] = {}
 
     # -- paths -------------------------------------------------------------------------------
@@ -230,11 +240,10 @@ class Library:
         return any(resolved == item or _under(resolved, item) for item in self.scope)
 
     def excluded(self, path: Path) -> bool:
-        rel = display_path(path, self.root)
-        return any(
-            fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(path.name, pattern)
-            for pattern in self.config.exclude
-        )
+        if self._exclude is None:
+            return False
+        rel = os.path.normcase(display_path(path, self.root))
+        return bool(self._exclude.match(rel) or self._exclude.match(os.path.normcase(path.name)))
 
     def is_library_layout(self) -> bool:
         return self.runbooks_dir.is_dir()
@@ -361,8 +370,9 @@ class Library:
 
     # -- reading -----------------------------------------------------------------------------
 
-    @staticmethod
-    def _key(path: Path) -> Path:
+    def _key(self, path: Path) -> Path:
+        if path in self._real:
+            return path
         return path.resolve() if not path.is_symlink() else path.absolute()
 
     def load(self, path: Path) -> Loaded:
@@ -387,8 +397,8 @@ class Library:
 
     def read(self, path: Path) -> Loaded:
         """Read a file and report its problems without parsing it (`document` is None)."""
-        resolved = path.resolve()
-        key = resolved if not path.is_symlink() else path.absolute()
+        resolved = self._real.get(path) or path.resolve()
+        key = self._key(path)
         known = self._loaded.get(key) or self._packed.get(key, (None,))[0]
         if known is not None:
             loaded = replace(known, document=None)
