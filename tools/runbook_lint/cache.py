@@ -384,7 +384,8 @@ class Cache:
             fd, tmp = tempfile.mkstemp(prefix=".findings-", suffix=".tmp", dir=self.folder)
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump(data, handle, separators=(",", ":"))
+                    # dumps, not dump: only the one-shot call uses the C encoder
+                    handle.write(json.dumps(data, separators=(",", ":")))
                 os.replace(tmp, self.file)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)

@@ -244,13 +244,13 @@ def check_markers(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 def check_claimed_twice(library: Library, ctx: Context) -> Iterator[Hit]:
     claims: dict[str, list[tuple[Declaration, Signal]]] = {}
-    files = library.runbook_files()
-    inside = {p: library.path_in_scope(p) for p in files}
-    checked = [p for p in files if inside[p]]
-    others = [p for p in files if not inside[p]]
+    checked = library.runbook_files_in_scope()
     for path in checked:
         for decl, signal in library.fact(path, "signal-claims") or ():
             claims.setdefault(signal.text, []).append((decl, signal))
+    if not claims:
+        return  # the checked files claim no signal: nothing elsewhere can conflict
+    others = [p for p in library.runbook_files() if not library.path_in_scope(p)]
     # A file outside the checked paths matters only if it can claim a signal a checked file
     # claims, and it can only do that if the signal's text is in it: parse just those.
     wanted = [text.encode("utf-8") for text in claims]
