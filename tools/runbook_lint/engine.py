@@ -260,10 +260,13 @@ def check_paths(
 ) -> tuple[list[DocResult], T]:
     """Check files in order, in `jobs` worker processes when there are enough of them, and
     compute `meanwhile()` (the library-wide rules) in this process while the workers run."""
-    import multiprocessing
-
     jobs = min(jobs, len(paths) // (MIN_PARALLEL // 2) or 1)
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs > 1:
+        import multiprocessing  # not for a small run: a few milliseconds of a one-file check
+
+        if "fork" not in multiprocessing.get_all_start_methods():
+            jobs = 1
+    if jobs <= 1:
         results = [check_path(library, ctx, rules, path) for path in paths]
         return results, meanwhile()
     global _WORKER
