@@ -207,6 +207,7 @@ class Library:
         self._in_scope: dict[tuple[str, int], bool] = {}
         self._facts: dict[tuple[Path, str], Any] = {}
         self._real: dict[Path, Path] = {}
+        self._resolved: dict[tuple[Path, str], Path] = {}
         # The exclude patterns as one expression (fnmatch's own translation, case as fnmatch
         # treats it on this system).
         self._exclude = (
@@ -225,6 +226,14 @@ class Library:
 
     def absolute(self, display: str) -> Path:
         return self.paths.get(display) or (self.cwd / display).resolve()
+
+    def memo_resolve(self, base: Path, relative: str) -> Path:
+        """`(base / relative).resolve()`, once per run for each pair."""
+        key = (base, relative)
+        found = self._resolved.get(key)
+        if found is None:
+            found = self._resolved[key] = (base / relative).resolve()
+        return found
 
     def in_scope(self, display: str) -> bool:
         key = (display, len(self.scope))  # asked once per finding: thousands of times

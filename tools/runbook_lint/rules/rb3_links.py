@@ -52,9 +52,10 @@ def resolve(library: Library, doc: Document, path: str) -> Path:
 
 
 def resolve_from(library: Library, base: Path, path: str) -> Path:
-    if path.startswith("/"):
-        return (library.root / path.lstrip("/")).resolve()
-    return (base / path).resolve()
+    # Every runbook links to the same few files (the index, its neighbours): resolve each
+    # target once per run, not once per link.
+    start = library.root if path.startswith("/") else base
+    return library.memo_resolve(start, path.lstrip("/") if start is library.root else path)
 
 
 @fact("anchors")
