@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,6 +47,14 @@ def run(
         return code, out, err
 
     return _run
+
+
+def json_findings(run: Runner, files: Mapping[str, str | bytes], *args: str) -> list[Any]:
+    """`runbook-lint check --format json ARGS` over `files`: its findings (exit 0 or 1)."""
+    code, out, err = run(files, "check", "--format", "json", *args)
+    assert code in (0, 1), err
+    findings: list[Any] = json.loads(out)["findings"]
+    return findings
 
 
 def lines_of(out: str) -> list[str]:

@@ -8,21 +8,13 @@ from typing import Any
 
 import pytest
 
-from .conftest import Runner
+from .conftest import Runner, json_findings
 
 
 def _findings(run: Runner, body: str, *select: str) -> list[tuple[str, int, int]]:
-    code, out, err = run(
-        {"runbooks/s.md": "# S\n\n" + body + "\n"},
-        "check",
-        "--format",
-        "json",
-        "--select",
-        ",".join(select),
-        "runbooks/s.md",
-    )
-    assert code in (0, 1), err
-    return [(f["rule"], f["line"], f["column"]) for f in json.loads(out)["findings"]]
+    files = {"runbooks/s.md": "# S\n\n" + body + "\n"}
+    found = json_findings(run, files, "--select", ",".join(select), "runbooks/s.md")
+    return [(f["rule"], f["line"], f["column"]) for f in found]
 
 
 @pytest.mark.parametrize(

@@ -38,17 +38,21 @@ def test_single_file_sees_a_claim_in_another_file(run: Runner) -> None:
     assert _signal_findings(run, "runbooks/a.md") == []
 
 
-def test_single_file_parses_only_files_that_can_matter(
-    run: Runner, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    parsed: list[str] = []
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths of the documents parsed in full during the test."""
+    seen: list[str] = []
     original = Document.parse.__func__  # type: ignore[attr-defined]
 
     def counting(cls: type[Document], path: str, text: str, kind: str = "runbook") -> Document:
-        parsed.append(path)
+        seen.append(path)
         return original(cls, path, text, kind)  # type: ignore[no-any-return]
 
     monkeypatch.setattr(Document, "parse", classmethod(counting))
+    return seen
+
+
+def test_single_file_parses_only_files_that_can_matter(run: Runner, parsed: list[str]) -> None:
     assert _signal_findings(run, "runbooks/b.md", "--jobs", "1") == [("runbooks/b.md", 5)]
     assert not any("other-" in path for path in parsed), parsed
 
@@ -98,17 +102,7 @@ def test_single_file_index_check_matches_the_full_run(
     assert rb301("runbooks/target.md", "runbooks/filler-3.md") == whole
 
 
-def test_single_file_does_not_parse_the_whole_index(
-    run: Runner, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    parsed: list[str] = []
-    original = Document.parse.__func__  # type: ignore[attr-defined]
-
-    def counting(cls: type[Document], path: str, text: str, kind: str = "runbook") -> Document:
-        parsed.append(path)
-        return original(cls, path, text, kind)  # type: ignore[no-any-return]
-
-    monkeypatch.setattr(Document, "parse", classmethod(counting))
+def test_single_file_does_not_parse_the_whole_index(run: Runner, parsed: list[str]) -> None:
     index = "# Index\n\n| Runbook | Area |\n| --- | --- |\n" + INDEX_ROWS
     files = {"runbooks/index.md": index}
     files.update({f"runbooks/filler-{n}.md": f"# Filler {n}\n" for n in range(40)})

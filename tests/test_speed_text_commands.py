@@ -10,7 +10,7 @@ import pytest
 
 from runbook_lint.secrets import find_secrets, secret_candidates
 
-from .conftest import Runner
+from .conftest import Runner, json_findings
 
 SECRET_LINES = [
     "key AKIAABCDEFGHIJKLMNOP here",
@@ -69,17 +69,9 @@ def test_candidates_of_texts_with_newlines_are_all_of_them() -> None:
 
 
 def _findings(run: Runner, markdown: str, *select: str) -> list[tuple[str, int, int, str]]:
-    code, out, err = run(
-        {"runbooks/s.md": markdown},
-        "check",
-        "--format",
-        "json",
-        "--select",
-        ",".join(select),
-        "runbooks/s.md",
-    )
-    assert code in (0, 1), err
-    return [(f["rule"], f["line"], f["column"], f["message"]) for f in json.loads(out)["findings"]]
+    files = {"runbooks/s.md": markdown}
+    found = json_findings(run, files, "--select", ",".join(select), "runbooks/s.md")
+    return [(f["rule"], f["line"], f["column"], f["message"]) for f in found]
 
 
 def test_a_key_spelt_with_a_long_s_is_found_in_code_and_prose(run: Runner) -> None:
