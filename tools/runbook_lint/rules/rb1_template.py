@@ -87,8 +87,6 @@ def check_missing(doc: Document, ctx: Context) -> Iterator[Hit]:
     spec = template_of(doc, ctx)
     if spec is None:
         return
-    from ..scaffold import missing_sections_fix
-
     present = {normalise_title(s.title) for s in doc.sections}
     matched = _matched(doc, spec)
     missing: list[tuple[int, str]] = []
@@ -102,6 +100,10 @@ def check_missing(doc: Document, ctx: Context) -> Iterator[Hit]:
                 line = sec.start_line
                 break
         missing.append((line, section.title))
+    if not missing:
+        return
+    from ..scaffold import missing_sections_fix  # the fix builder, for a file that needs it
+
     where = f" (template: {spec.path})" if spec.path else ""
     for line, title in missing:
         # Sections missing at the same place share one fix that adds them in template order.
