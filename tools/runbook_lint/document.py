@@ -313,6 +313,13 @@ def _content_column(lines: Sequence[str], line: int, content: str) -> int:
 # The document
 
 
+def normalise(text: str) -> str:
+    """Text as a Document holds it: no byte order mark, line endings "\n"."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 @dataclass(frozen=True)
 class Document:
     """One parsed Markdown file: its text, its tokens and the model read from them."""
@@ -328,9 +335,7 @@ class Document:
     def parse(cls, path: str, text: str, kind: str = "runbook") -> Document:
         from .markdown import parse_tokens
 
-        if text.startswith("\ufeff"):
-            text = text[1:]
-        normalised = text.replace("\r\n", "\n").replace("\r", "\n")
+        normalised = normalise(text)
         return cls(path=path, text=normalised, kind=kind, tokens=parse_tokens(normalised))
 
     def __getstate__(self) -> dict[str, object]:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config
-from .document import Document, Link
+from .document import Document, Link, normalise
 from .template import TemplateSpec, default_spec, spec_from_document
 
 SKIP_DIRS = frozenset(
@@ -204,10 +204,10 @@ class Library:
         self._digests: dict[str, str] = {}
         self._reads: dict[str, str] | None = None
         self._templates: dict[Path, TemplateSpec | None] = {}
+        self._template_of: dict[tuple[str, str], TemplateSpec | None] = {}
         self._in_scope: dict[tuple[str, int], bool] = {}
         self._facts: dict[tuple[Path, str], Any] = {}
-        self._real: dict[Path, Path] = {}
-        self._resolved: dict[tuple[Path, str], Path] = {}
+        self._real: dict[Path, Path] = {}  # walked files whose path is already resolved
         # The exclude patterns as one expression (fnmatch's own translation, case as fnmatch
         # treats it on this system).
         self._exclude = (
@@ -216,7 +216,7 @@ class Library:
             )
             if config.exclude
             else None
-        )  # walked files whose path is already resolved
+        )
         self.suppression_usage: dict[tuple[str, int, str], bool] = {}
 
     # -- paths -------------------------------------------------------------------------------
@@ -226,14 +226,6 @@ class Library:
 
     def absolute(self, display: str) -> Path:
         return self.paths.get(display) or (self.cwd / display).resolve()
-
-    def memo_resolve(self, base: Path, relative: str) -> Path:
-        """`(base / relative).resolve()`, once per run for each pair."""
-        key = (base, relative)
-        found = self._resolved.get(key)
-        if found is None:
-            found = self._resolved[key] = (base / relative).resolve()
-        return found
 
     def in_scope(self, display: str) -> bool:
         key = (display, len(self.scope))  # asked once per finding: thousands of times
@@ -569,10 +561,9 @@ class Library:
         loaded = self.read(self.index_path)
         if not loaded.parsable or loaded.data is None:
             return None
-        from .markdown import parse_tokens_where
+        from .markdown import link_tokens
 
-        text, _ = decode(loaded.data, self.display(self.index_path))
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = normalise(decode(loaded.data, self.display(self.index_path))[0])
 
         def wanted(source: str, references: bool) -> bool:
             return (
@@ -581,24 +572,20 @@ class Library:
                 or (references and "[" in source)
             )
 
-        from markdown_it.token import Token
-
-        # Only the parsed runs (as paragraphs, at their own lines) and raw HTML blocks can hold
-        # the links wanted; the rest of the structure (a table of thousands of rows) is dropped.
-        kept: list[Token] = []
-        for token in parse_tokens_where(text, wanted):
-            if token.type == "html_block":
-                kept.append(token)
-            elif token.type == "inline" and token.children:
-                kept.append(Token("paragraph_open", "p", 1, map=token.map))
-                kept.append(token)
-                kept.append(Token("paragraph_close", "p", -1))
-        partial = Document(self.display(self.index_path), text, "index", tuple(kept))
+        partial = Document(self.display(self.index_path), text, "index", link_tokens(text, wanted))
         return partial.links, False
 
     # -- templates ---------------------------------------------------------------------------
 
     def template_for(self, doc: Document) -> TemplateSpec | None:
+        """The template `doc` follows; looked up once per document (every template and label
+        rule asks, and the lookup stats files)."""
+        key = (doc.path, doc.kind)
+        if key not in self._template_of:
+            self._template_of[key] = self._find_template(doc)
+        return self._template_of[key]
+
+    def _find_template(self, doc: Document) -> TemplateSpec | None:
         path = self.absolute(doc.path)
         if doc.kind == "drill" and self.drill_template_path.is_file():
             return self._template(self.drill_template_path)

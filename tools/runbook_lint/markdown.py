@@ -39,23 +39,31 @@ def _block_parser() -> MarkdownIt:
     return _configured().disable("inline")
 
 
-def parse_tokens_where(text: str, wanted: Callable[[str, bool], bool]) -> tuple[Token, ...]:
-    """Every block, but only the inline runs for which `wanted(source, has_references)` is true
-    are parsed into children (the others have none): reading a few links from a large file
+def link_tokens(text: str, wanted: Callable[[str, bool], bool]) -> tuple[Token, ...]:
+    """A token stream from which a Document reads the links of `text` that can matter: every
+    block is parsed, but only the inline runs for which `wanted(source, has_references)` is
+    true are parsed inline, and only they (as paragraphs, at their own lines) and raw HTML
+    blocks are kept. Reading a few links from a large file (an index of thousands of rows)
     costs a fraction of a full parse. `has_references` tells whether the text defines link
     reference definitions, which an inline run may use without naming their target."""
+    from markdown_it.token import Token
+
     md = parser()
     env: dict[str, Any] = {}
     tokens = _block_parser().parse(text, env)
     references = bool(env.get("references"))
+    kept: list[Token] = []
     for token in tokens:
-        if (
-            token.type == "inline"
-            and token.children is not None
-            and wanted(token.content, references)
-        ):
-            md.inline.parse(token.content, md, env, token.children)
-    return tuple(tokens)
+        if token.type == "html_block":
+            kept.append(token)
+        elif token.type == "inline" and wanted(token.content, references):
+            children: list[Token] = []
+            md.inline.parse(token.content, md, env, children)
+            token.children = children
+            kept.append(Token("paragraph_open", "p", 1, map=token.map))
+            kept.append(token)
+            kept.append(Token("paragraph_close", "p", -1))
+    return tuple(kept)
 
 
 class FrontMatterError(ValueError):

@@ -63,16 +63,6 @@ Not applicable: taking a backup changes nothing that needs undoing.
 """
 
 
-def template_of(doc: Document, ctx: Context) -> TemplateSpec | None:
-    """The template `doc` follows, found once per document and run (the lookup stats files,
-    and every template and label rule asks for it)."""
-    found: dict[tuple[str, str], TemplateSpec | None] = ctx.memo("template-of", dict)
-    key = (doc.path, doc.kind)
-    if key not in found:
-        found[key] = ctx.library.template_for(doc)
-    return found[key]
-
-
 def _matched(doc: Document, spec: TemplateSpec) -> list[tuple[Section, int]]:
     """The document's sections that the template knows, with their template position."""
     order = {s.key: i for i, s in enumerate(spec.sections)}
@@ -84,7 +74,7 @@ def _matched(doc: Document, spec: TemplateSpec) -> list[tuple[Section, int]]:
 
 
 def check_missing(doc: Document, ctx: Context) -> Iterator[Hit]:
-    spec = template_of(doc, ctx)
+    spec = ctx.library.template_for(doc)
     if spec is None:
         return
     present = {normalise_title(s.title) for s in doc.sections}
@@ -129,7 +119,7 @@ def _longest_increasing(values: list[int]) -> set[int]:
 
 
 def check_order(doc: Document, ctx: Context) -> Iterator[Hit]:
-    spec = template_of(doc, ctx)
+    spec = ctx.library.template_for(doc)
     if spec is None:
         return
     seen: set[int] = set()
@@ -154,7 +144,7 @@ def check_order(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 
 def check_duplicate(doc: Document, ctx: Context) -> Iterator[Hit]:
-    spec = template_of(doc, ctx)
+    spec = ctx.library.template_for(doc)
     if spec is None:
         return
     first: dict[str, int] = {}
@@ -176,7 +166,7 @@ _COMMENT_ONLY = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 def check_empty(doc: Document, ctx: Context) -> Iterator[Hit]:
-    spec = template_of(doc, ctx)
+    spec = ctx.library.template_for(doc)
     if spec is None:
         return
     for sec in doc.sections:
@@ -196,7 +186,7 @@ def check_empty(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 
 def check_title(doc: Document, ctx: Context) -> Iterator[Hit]:
-    if template_of(doc, ctx) is None:
+    if ctx.library.template_for(doc) is None:
         return
     titles = [h for h in doc.headings if h.level == 1]
     if not titles:
@@ -219,7 +209,7 @@ _DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
 def check_metadata(doc: Document, ctx: Context) -> Iterator[Hit]:
-    spec = template_of(doc, ctx)
+    spec = ctx.library.template_for(doc)
     if spec is None:
         return
     anchor = doc.title.line if doc.title else 1
@@ -240,7 +230,7 @@ def check_front_matter(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 def check_date(doc: Document, ctx: Context) -> Iterator[Hit]:
     field = doc.metadata.get("last_updated")
-    if field is None or not field.value or template_of(doc, ctx) is None:
+    if field is None or not field.value or ctx.library.template_for(doc) is None:
         return
     match = _DATE_RE.match(field.value)
     if not match:
@@ -265,7 +255,7 @@ def check_date(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 def check_version(doc: Document, ctx: Context) -> Iterator[Hit]:
     field = doc.metadata.get("version")
-    if field is None or not field.value or template_of(doc, ctx) is None:
+    if field is None or not field.value or ctx.library.template_for(doc) is None:
         return
     if not _VERSION_RE.match(field.value):
         yield Hit(
@@ -276,7 +266,7 @@ def check_version(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 
 def _steps(doc: Document, ctx: Context) -> tuple[TemplateSpec | None, tuple[Step, ...]]:
-    spec = template_of(doc, ctx)
+    spec = ctx.library.template_for(doc)
     if spec is None or spec.step_section is None:
         return spec, ()
     return spec, doc.steps_in(spec.step_section)
@@ -347,7 +337,7 @@ def _tabled_sections(
     doc: Document, ctx: Context
 ) -> Iterator[tuple[TemplateSection, Section, Table | None]]:
     """Each section the template gives a table, as present in `doc`, with its first table."""
-    spec = template_of(doc, ctx)
+    spec = ctx.library.template_for(doc)
     if spec is None:
         return
     for tsec in spec.sections:

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..rule import Hit, Rule
-from .rb1_template import template_of
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -35,7 +34,7 @@ def _wrap(step: str) -> str:
 
 
 def _steps(doc: Document, ctx: Context) -> tuple[Step, ...]:
-    spec = template_of(doc, ctx)
+    spec = ctx.library.template_for(doc)
     if spec is None or not spec.labels or spec.step_section is None:
         return ()
     return doc.steps_in(spec.step_section)

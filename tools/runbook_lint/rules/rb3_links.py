@@ -52,10 +52,9 @@ def resolve(library: Library, doc: Document, path: str) -> Path:
 
 
 def resolve_from(library: Library, base: Path, path: str) -> Path:
-    # Every runbook links to the same few files (the index, its neighbours): resolve each
-    # target once per run, not once per link.
-    start = library.root if path.startswith("/") else base
-    return library.memo_resolve(start, path.lstrip("/") if start is library.root else path)
+    if path.startswith("/"):
+        return (library.root / path.lstrip("/")).resolve()
+    return (base / path).resolve()
 
 
 @fact("anchors")
@@ -221,6 +220,10 @@ def _link_paths(links: Iterable[Link]) -> list[str]:
     return out
 
 
+def _lexical(base: Path, links: Iterable[str]) -> set[str]:
+    return {os.path.normpath(os.path.join(base, link.lstrip("/"))) for link in links}
+
+
 def check_not_in_index(library: Library, ctx: Context) -> Iterator[Hit]:
     files = library.runbook_files_in_scope()
     found = library.index_links({path.name for path in files}) if files else None
@@ -230,7 +233,7 @@ def check_not_in_index(library: Library, ctx: Context) -> Iterator[Hit]:
     base = library.index_path.resolve().parent
     # Lexical resolution first (cheap); symbolic links are resolved only for the files that
     # do not match lexically, and then against every link of the index.
-    listed = {os.path.normpath(os.path.join(base, link.lstrip("/"))) for link in links}
+    listed = _lexical(base, links)
     resolved: set[Path] | None = None
     for path in files:
         if os.path.normpath(path) in listed:
@@ -240,7 +243,7 @@ def check_not_in_index(library: Library, ctx: Context) -> Iterator[Hit]:
             if index is None:
                 return
             links, complete = _link_paths(index.links), True
-            listed = {os.path.normpath(os.path.join(base, link.lstrip("/"))) for link in links}
+            listed = _lexical(base, links)
             if os.path.normpath(path) in listed:
                 continue
         if resolved is None:
