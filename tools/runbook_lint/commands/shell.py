@@ -140,7 +140,7 @@ class _WordBuilder:
     def _static(self, node: Node, value: str, parts: list[tuple[str, bool]]) -> None:
         """A static piece, split where it overlaps a masked placeholder."""
         start, end = self.offsets(node.start_byte), self.offsets(node.end_byte)
-        first = first_mask(self.masked, start, end) if self.masked else None
+        first = first_mask(self.masked, start, end)
         if first is None:
             # `{name}` template placeholders count as any value too.
             if value.startswith("{") and value.endswith("}") and len(value) > 2:

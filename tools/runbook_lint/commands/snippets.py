@@ -89,10 +89,6 @@ class Snippet:
     def is_masked(self, start: int, end: int) -> bool:
         return any(s < end and start < e for s, e in self.masked)
 
-    def first_mask(self, start: int, end: int) -> int | None:
-        """Offset of the first masked character in [start, end), or None."""
-        return first_mask(self.masked, start, end)
-
 
 def first_mask(masked: Iterable[tuple[int, int]], start: int, end: int) -> int | None:
     """Offset of the first character of [start, end) inside a masked span, or None."""

@@ -132,11 +132,9 @@ def check_secrets(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 
 def check_bidi(doc: Document, ctx: Context) -> Iterator[Hit]:
-    lines = doc.lines
-    text = "\n".join(lines)
-    if text.isascii() or not any(char in text for char in BIDI):
+    if doc.text.isascii() or _BIDI_RE.search(doc.text) is None:
         return
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(doc.lines, start=1):
         match = _BIDI_RE.search(line)
         if match is not None:
             char = match.group()
