@@ -3,9 +3,10 @@
 `python tests/bench/corpus.py OUT [--files 2000] [--seed 8]` writes OUT/runbooks/ (an index, the
 template, drills folder, runbooks in area folders), OUT/schemas/ (the repository's CLI contracts
 and artifact schemas) and an empty `runbook-lint.toml`. Every runbook follows the template's
-structure: metadata, Purpose, Prerequisites, Trigger Conditions, a Procedure of labelled steps
-with checklists, bash/console fences and Verification blocks, mermaid and json fences, an
-Escalation table, Rollback and References with links (some with anchors) to other runbooks.
+structure: metadata, At a glance, Purpose, Prerequisites, Trigger Conditions, a Procedure of
+labelled steps with checklists, bash/console fences and Verification blocks, mermaid and json
+fences, an Escalation table, Rollback and References with links (some with anchors) to other
+runbooks. The index carries the Severity Levels section that At a glance links to.
 The same seed gives the same bytes.
 """
 
@@ -27,6 +28,7 @@ NOUNS = (
     "the ingest workers", "the API gateway", "the certificate bundle", "the queue consumers",
 )  # fmt: skip
 COMPONENTS = ("db", "redis", "api", "event-store", "witnesses", "agents", "observer", "all")
+LEVELS = ("CRITICAL", "HIGH", "MEDIUM", "LOW", "INFO")
 WORDS = (
     "operator", "latency", "replica", "backlog", "health", "signal", "lease", "heartbeat",
     "threshold", "window", "rollout", "capacity", "snapshot", "journal", "quorum", "partition",
@@ -95,6 +97,20 @@ def runbook(rng: random.Random, i: int, total: int) -> str:
         f"Last Updated: 2026-{rng.randint(7, 10):02d}-{rng.randint(1, 28):02d}",
         f"Version: 1.{rng.randint(0, 9)}",
         f"Owner: {AREAS[i % len(AREAS)].title()} Operations",
+        "",
+        "## At a glance",
+        "",
+        f"**Use it when:** a {AREAS[i % len(AREAS)]} alert fires or its health check fails.",
+        "",
+        f"**Severity:** [{LEVELS[i % len(LEVELS)]}](../index.md#severity-levels)",
+        "",
+        "**First safe command** (read-only, changes nothing):",
+        "",
+        "```bash",
+        f"opsctl health --component {COMPONENTS[i % len(COMPONENTS)]}",
+        "```",
+        "",
+        "**Escalate:** [Escalation](#escalation): a step fails twice (secondary on-call).",
         "",
         "## Purpose",
         "",
@@ -171,6 +187,18 @@ def index(total: int) -> str:
         area = AREAS[i % len(AREAS)]
         lines.append(f"| [{title_of(i)}]({path_of(i)}) | {area} | {area.title()} Operations |")
     lines += ["", "New runbooks start from the [runbook template](TEMPLATE.md).", ""]
+    lines += [
+        "## Severity Levels",
+        "",
+        "| Severity | What you do |",
+        "|----------|-------------|",
+        "| CRITICAL | Page now and halt the system |",
+        "| HIGH | Page now |",
+        "| MEDIUM | Alert the on-call; respond within 15 minutes |",
+        "| LOW | Ticket for the next business day |",
+        "| INFO | Log only |",
+        "",
+    ]
     return "\n".join(lines)
 
 

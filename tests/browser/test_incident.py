@@ -22,7 +22,7 @@ import pytest
 from tests.site_helpers import REPO, Build
 
 RUNBOOK = "runbooks/operator-recovery.md"
-VALUES = {"<run_root>": "/srv/dkt/runs/2026-11-23", "<run_id>": "run-7f3a"}
+VALUES = {"<run-root>": "/srv/dkt/runs/2026-11-23", "<run-id>": "run-7f3a"}
 
 
 class Session:
@@ -165,9 +165,9 @@ def test_values_replace_every_placeholder_and_copy_the_filled_command(
     # Values persist per page; "Clear values" brings the placeholders back.
     page.reload()
     page.wait_for_selector(".rb-incident:not([hidden])")
-    assert page.input_value('[data-rb-field="<run_id>"]') == VALUES["<run_id>"]
+    assert page.input_value('[data-rb-field="<run-id>"]') == VALUES["<run-id>"]
     page.click("[data-rb-action=clear]")
-    assert set(page.locator('.rb-ph[data-rb-ph="<run_id>"]').all_inner_texts()) == {"<run_id>"}
+    assert set(page.locator('.rb-ph[data-rb-ph="<run-id>"]').all_inner_texts()) == {"<run-id>"}
 
 
 def _sub(text: str) -> str:
@@ -243,7 +243,7 @@ def test_ticks_survive_reload_and_the_export_is_valid_evidence(
     assert markdown.startswith(f"# Evidence log: {doc.title.text}")
     assert f"- Last Updated: {doc.metadata['last_updated'].value}" in markdown
     assert markdown.count("- [x] ") == 3
-    assert f"`{VALUES['<run_id>']}`" in markdown
+    assert f"`{VALUES['<run-id>']}`" in markdown
     assert "> status-before.json saved" in markdown
 
     # Reset for a new incident: asks once more, then clears everything, also after reload.
@@ -255,7 +255,7 @@ def test_ticks_survive_reload_and_the_export_is_valid_evidence(
     page.reload()
     page.wait_for_selector(".rb-incident:not([hidden])")
     assert page.locator(".task-list-item input:checked").count() == 0
-    assert page.input_value('[data-rb-field="<run_id>"]') == ""
+    assert page.input_value('[data-rb-field="<run-id>"]') == ""
 
 
 def test_signal_page_links_land_on_the_handling_sections(site: Build, session: Session) -> None:
@@ -324,9 +324,9 @@ def test_print_page_shows_the_values_and_no_widgets(site: Build, session: Sessio
     page.wait_for_load_state("load")
     page.wait_for_selector(".rb-incident--print")
     section = page.locator("section.print-page#runbooks-operator-recovery")
-    assert section.locator(".rb-incident--print").inner_text().count(VALUES["<run_id>"]) == 1
-    texts = section.locator('.rb-ph[data-rb-ph="<run_id>"]').all_inner_texts()
-    assert texts and set(texts) == {VALUES["<run_id>"]}
+    assert section.locator(".rb-incident--print").inner_text().count(VALUES["<run-id>"]) == 1
+    texts = section.locator('.rb-ph[data-rb-ph="<run-id>"]').all_inner_texts()
+    assert texts and set(texts) == {VALUES["<run-id>"]}
     assert section.locator(".task-list-item input:checked").count() == 1
     page.emulate_media(media="print")
     for selector in ("button", "input[type=text]", "textarea"):
