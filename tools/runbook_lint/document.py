@@ -475,11 +475,6 @@ class Document:
             )
         return memo[title]
 
-    def subheadings(self, section: Section) -> Iterator[Heading]:
-        for heading in self.headings:
-            if section.start_line < heading.line <= section.end_line:
-                yield heading
-
     def section_body(self, section: Section) -> str:
         return "\n".join(self.lines[section.start_line : section.end_line])
 

@@ -12,8 +12,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-UNBOUNDED = None
-
 
 @dataclass(frozen=True)
 class ArgumentSpec:
@@ -92,9 +90,6 @@ class CommandSpec:
 
     def subcommand_names(self) -> list[str]:
         return [n for c in self.commands for n in (c.name, *c.aliases)]
-
-    def option_names(self) -> list[str]:
-        return [n for o in self.options for n in o.names]
 
 
 @dataclass(frozen=True)

@@ -86,9 +86,6 @@ class Snippet:
         seg = self.segments[i]
         return seg.line, seg.column + (offset - seg.offset)
 
-    def is_masked(self, start: int, end: int) -> bool:
-        return any(s < end and start < e for s, e in self.masked)
-
 
 def first_mask(masked: Iterable[tuple[int, int]], start: int, end: int) -> int | None:
     """Offset of the first character of [start, end) inside a masked span, or None."""
