@@ -140,13 +140,6 @@ class Filter:
         self.suppressions: dict[str, list[Suppression]] = {}
         self.used: set[Suppression] = set()
 
-    def add_document(self, doc: Document) -> list[Finding]:
-        found, bad = parse_suppressions(doc)
-        self.suppressions[doc.path] = found
-        return [
-            Finding(doc.path, b.line, b.column, BAD_DIRECTIVE, "warning", b.message) for b in bad
-        ]
-
     def add_suppressions(self, path: str, found: Iterable[Suppression]) -> None:
         self.suppressions[path] = list(found)
 
