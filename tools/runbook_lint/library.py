@@ -217,7 +217,6 @@ class Library:
             if config.exclude
             else None
         )
-        self.suppression_usage: dict[tuple[str, int, str], bool] = {}
 
     # -- paths -------------------------------------------------------------------------------
 
