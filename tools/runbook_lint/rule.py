@@ -106,10 +106,6 @@ class Rule:
     # before the workers are forked.
     prepare: Callable[[Context], None] | None = None
 
-    @property
-    def family(self) -> str:
-        return self.id[:3]
-
 
 _ID_RE = re.compile(r"^RB\d{3}$")
 _NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
