@@ -81,9 +81,6 @@ def load_front_matter(raw: str) -> dict[str, str]:
     class _Loader(yaml.SafeLoader):
         pass
 
-    def _no_alias(loader: Any, node: Any) -> Any:  # pragma: no cover - defensive
-        raise FrontMatterError("YAML aliases are not allowed in front matter")
-
     # Scalars stay strings: no implicit dates, numbers or booleans.
     _Loader.yaml_implicit_resolvers = {}
     if "&" in raw or "*" in raw:
