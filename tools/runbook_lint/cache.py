@@ -35,7 +35,7 @@ from .library import SKIP_DIRS, TEMPLATE_NAMES, Library
 from .rule import SEVERITIES, Edit, Finding, Fix
 from .suppressions import Suppression
 
-FORMAT = 2
+FORMAT = 3
 FILE_NAME = "findings.json"
 MAX_SCOPES = 16  # library-rule results kept for this many different scopes
 MAX_LIBRARY_ENTRIES = MAX_SCOPES * 32  # one entry per scope and library rule
@@ -211,18 +211,17 @@ def _fix_out(fix: Fix | None) -> Any:
     if fix is None:
         return None
     edits = [[e.line, e.column, e.end_line, e.end_column, e.replacement] for e in fix.edits]
-    return [fix.description, edits, fix.path, fix.safe]
+    return [fix.description, edits, fix.path]
 
 
 def _fix_in(data: Any) -> Fix | None:
     if data is None:
         return None
-    description, edits, path, safe = data
+    description, edits, path = data
     return Fix(
         _str(description),
         tuple(Edit(_int(a), _int(b), _int(c), _int(d), _str(r)) for a, b, c, d, r in _list(edits)),
         None if path is None else _str(path),
-        _bool(safe),
     )
 
 

@@ -140,7 +140,7 @@ def plan(findings: Iterable[Finding], cwd: Path | None = None) -> list[FilePlan]
     seen: set[tuple[str, tuple[Edit, ...]]] = set()
     for finding in findings:
         fix = finding.fix
-        if fix is None or not fix.safe or not fix.edits:
+        if fix is None or not fix.edits:
             continue
         target = fix.path or finding.path
         counts[target] = counts.get(target, 0) + 1

@@ -41,7 +41,6 @@ class Fix:
     description: str
     edits: tuple[Edit, ...]
     path: str | None = None  # another file than the finding's (e.g. the index)
-    safe: bool = True
 
 
 @dataclass(frozen=True)
