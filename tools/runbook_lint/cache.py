@@ -127,19 +127,10 @@ def _git_head(root: Path) -> str:
     (RB7xx compares `Last Updated` with the last commit), and a commit changes them."""
     if not any((folder / ".git").exists() for folder in (root, *root.parents)):
         return ""
-    import subprocess
+    from .git import git_output
 
-    try:
-        proc = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "HEAD", "--is-shallow-repository"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return "unavailable"
-    return proc.stdout.strip() if proc.returncode == 0 else f"error {proc.returncode}"
+    head = git_output(root, "rev-parse", "HEAD", "--is-shallow-repository", timeout=10)
+    return "unavailable" if head is None else head.strip()
 
 
 def fingerprint(config: Config, rule_ids: Iterable[str], today: dt.date, folder: Path) -> str:
