@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from .. import config as config_mod
-from . import add_config_option, add_output_option
+from .options import add_config_option, add_output_option
 
 
 def register(sub: Any) -> None:

@@ -1,4 +1,4 @@
-"""One module per subcommand, each with `register(subparsers)`; options they share."""
+"""Options several subcommands share."""
 
 from __future__ import annotations
 

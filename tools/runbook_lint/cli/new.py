@@ -15,7 +15,7 @@ from typing import Any
 
 from .. import config as config_mod
 from ..errors import UsageError
-from . import add_config_option
+from .options import add_config_option
 
 
 def register(sub: Any) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import config as config_mod
 from ..reporters import FORMATS, render
-from . import add_config_option, add_output_option
+from .options import add_config_option, add_output_option
 
 
 def register(sub: Any) -> None:

@@ -1,6 +1,6 @@
 """The command line: `runbook-lint check|rules|explain|...`.
 
-Each subcommand lives in its own module under `runbook_lint.cmd` with `register(subparsers)`.
+Each subcommand lives in its own module of this package with `register(subparsers)`.
 Usage and configuration problems raise UsageError, reported here as one line with exit code 2.
 """
 
@@ -12,8 +12,8 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from . import __version__
-from .errors import UsageError
+from .. import __version__
+from ..errors import UsageError
 
 SUBCOMMANDS = ("check", "rules", "explain", "contract", "audit", "new")
 
@@ -32,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
     for name in SUBCOMMANDS:
-        module = importlib.import_module(f"runbook_lint.cmd.{name}")
+        module = importlib.import_module(f"runbook_lint.cli.{name}")
         module.register(sub)
     return parser
 
@@ -59,7 +59,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # pragma: no cover - the last line of defence
         print(f"runbook-lint: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
-
-
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())
