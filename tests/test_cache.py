@@ -227,7 +227,7 @@ def test_fingerprint_covers_schemas_contracts_and_the_file_list(library: Path) -
 def test_a_contract_validated_once_is_not_validated_again(
     library: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from runbook_lint.commands import loader
+    from runbook_lint.shell import loader
 
     validated: list[str] = []
     original = loader.validate

@@ -38,9 +38,9 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..commands.contract import contract_to_dict
-    from ..commands.introspect import IntrospectionError, introspect
-    from ..commands.loader import ContractError, load_contract, schema_path
+    from ..shell.introspect import IntrospectionError, introspect
+    from ..shell.loader import ContractError, load_contract, schema_path
+    from ..shell.spec import contract_to_dict
 
     if args.check:
         schema = schema_path(Path.cwd())

@@ -11,23 +11,23 @@ import contextlib
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from ..commands import analysis as an
-from ..commands import checker as ck
 from ..rule import DOC_KINDS, Hit, Rule
+from ..shell import analysis as an
+from ..shell import checker as ck
 
 if TYPE_CHECKING:
-    from ..commands.programs import Registry
     from ..context import Context
     from ..document import Document
+    from ..shell.programs import Registry
 
 BUILTIN = ("runbook-lint", "argparse:runbook_lint.cli:build_parser")
 
 
 def registry(ctx: Context) -> Registry:
     def load() -> Registry:
-        from ..commands.loader import ContractError
-        from ..commands.programs import Program, load_registry
         from ..errors import UsageError
+        from ..shell.loader import ContractError
+        from ..shell.programs import Program, load_registry
 
         config = ctx.config
         try:
@@ -54,13 +54,13 @@ def prepare(ctx: Context) -> None:
 
 def issues(doc: Document, ctx: Context) -> list[an.Issue]:
     def compute() -> list[an.Issue]:
-        from ..commands.snippets import SHELL_LANGS
+        from ..shell.snippets import SHELL_LANGS
 
         if not doc.inline_codes and not any(b.lang in SHELL_LANGS for b in doc.code_blocks):
             return []  # nothing to check: load neither contracts nor the shell grammar
-        from ..commands.introspect import IntrospectionError
-        from ..commands.loader import ContractError
         from ..errors import UsageError
+        from ..shell.introspect import IntrospectionError
+        from ..shell.loader import ContractError
 
         reg = registry(ctx)
         path = doc.path

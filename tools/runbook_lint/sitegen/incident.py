@@ -27,9 +27,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..commands.snippets import PLACEHOLDER, Snippet, from_block, from_inline, is_cued
 from ..document import Document, Heading, slugify
 from ..rules.rb3_signals import declarations
+from ..shell.snippets import PLACEHOLDER, Snippet, from_block, from_inline, is_cued
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -98,7 +98,7 @@ def _snippets(doc: Document) -> list[Snippet]:
 
 
 def _programs(blocks: Iterable[Snippet]) -> set[str]:
-    from ..commands.shell import parse
+    from ..shell.syntax import parse
 
     names: set[str] = set()
     for snippet in blocks:
@@ -116,7 +116,7 @@ def _original(doc: Document, snippet: Snippet, start: int, end: int) -> str:
 
 
 def _tree(snippet: Snippet) -> Node:
-    from ..commands.shell import _parser
+    from ..shell.syntax import _parser
 
     return _parser().parse(snippet.text.encode("utf-8")).root_node
 

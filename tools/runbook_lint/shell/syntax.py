@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from runbook_lint.commands.snippets import Snippet, first_mask
+from runbook_lint.shell.snippets import Snippet, first_mask
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser, QueryCursor

@@ -15,7 +15,7 @@ import importlib
 from collections.abc import Sequence
 from typing import Any
 
-from runbook_lint.commands.contract import (
+from runbook_lint.shell.spec import (
     ArgumentSpec,
     CommandSpec,
     Contract,

@@ -15,8 +15,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from runbook_lint.commands.contract import ArgumentSpec, CommandSpec, Contract, OptionSpec
-from runbook_lint.commands.shell import Word
+from runbook_lint.shell.spec import ArgumentSpec, CommandSpec, Contract, OptionSpec
+from runbook_lint.shell.syntax import Word
 
 NEGATIVE_NUMBER = re.compile(r"^-\d+$|^-\d*\.\d+$")
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from runbook_lint.commands.shell import Word
+from runbook_lint.shell.syntax import Word
 
 ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 PYTHON = re.compile(r"^python(\d+(\.\d+)*)?$")

@@ -11,22 +11,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from runbook_lint.commands import checker as ck
-from runbook_lint.commands.contract import CommandSpec
-from runbook_lint.commands.makefile import check_make
-from runbook_lint.commands.programs import Program, Registry
-from runbook_lint.commands.snippets import (
+from runbook_lint.shell import checker as ck
+from runbook_lint.shell.makefile import check_make
+from runbook_lint.shell.programs import Program, Registry
+from runbook_lint.shell.snippets import (
     InlineLike,
     Snippet,
     from_block,
     from_inline,
     is_command_inline,
 )
-from runbook_lint.commands.wrappers import basename, resolve
+from runbook_lint.shell.spec import CommandSpec
+from runbook_lint.shell.wrappers import basename, resolve
 
 if TYPE_CHECKING:
-    from runbook_lint.commands.shell import Invocation, Word
     from runbook_lint.document import Document
+    from runbook_lint.shell.syntax import Invocation, Word
 
 UNPARSEABLE = "unparseable"
 UNKNOWN_PROGRAM = "unknown-program"
@@ -107,7 +107,7 @@ class Analyzer:
         snippets = self.snippets()
         if not snippets:
             return []
-        from runbook_lint.commands.shell import parse
+        from runbook_lint.shell.syntax import parse
 
         for snippet in snippets:
             parsed = parse(snippet)
@@ -125,7 +125,7 @@ class Analyzer:
             for invocation in parsed.invocations:
                 self._invocation(snippet, invocation)
         if shellcheck:
-            from runbook_lint.commands.shellcheck import run_shellcheck
+            from runbook_lint.shell.shellcheck import run_shellcheck
 
             for snippet in snippets:
                 for line, column, message in run_shellcheck(snippet):

@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from runbook_lint.commands.snippets import Snippet
+from runbook_lint.shell.snippets import Snippet
 
 EXCLUDED = ("SC2154", "SC2034")
 

@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from runbook_lint.commands.contract import Contract
-from runbook_lint.commands.loader import ContractError, load_contract, read_data, schema_path
-from runbook_lint.commands.makefile import targets as makefile_targets
-from runbook_lint.commands.wrappers import basename, key_of
+from runbook_lint.shell.loader import ContractError, load_contract, read_data, schema_path
+from runbook_lint.shell.makefile import targets as makefile_targets
+from runbook_lint.shell.spec import Contract
+from runbook_lint.shell.wrappers import basename, key_of
 
 T = TypeVar("T")
 
@@ -109,7 +109,7 @@ class Registry:
                     path, schema_path(self.root), self.verified
                 )
             else:
-                from runbook_lint.commands.introspect import introspect
+                from runbook_lint.shell.introspect import introspect
 
                 assert program.introspect is not None
                 self._contracts[cache_key] = introspect(program.introspect)

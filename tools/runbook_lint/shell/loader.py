@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from runbook_lint.commands.contract import Contract, contract_from_dict
+from runbook_lint.shell.spec import Contract, contract_from_dict
 
 SCHEMA_NAME = "cli-contract.schema.json"
 
