@@ -67,6 +67,12 @@ def _parser() -> Parser:
     return _PARSER
 
 
+def syntax_tree(snippet: Snippet) -> Node:
+    """The tree-sitter syntax tree of a snippet's text, for a reader that walks the shell
+    syntax itself (the site's incident mode looks for assignments and variable reads)."""
+    return _parser().parse(snippet.text.encode("utf-8")).root_node
+
+
 def _command_nodes(root: Node) -> list[Node]:
     """Every `command` node of the tree (found by a tree-sitter query, not a Python walk)."""
     global _COMMANDS

@@ -115,12 +115,6 @@ def _original(doc: Document, snippet: Snippet, start: int, end: int) -> str:
     return doc.line_text(line)[column - 1 : column - 1 + (end - start)]
 
 
-def _tree(snippet: Snippet) -> Node:
-    from ..shell.syntax import _parser
-
-    return _parser().parse(snippet.text.encode("utf-8")).root_node
-
-
 def _walk(node: Node) -> Iterator[Node]:
     stack = [node]
     while stack:
@@ -147,6 +141,8 @@ class PagePlaceholders:
 
 
 def placeholders(doc: Document) -> PagePlaceholders:
+    from ..shell.syntax import syntax_tree
+
     found: dict[str, Placeholder] = {}
     assigned: set[str] = set()
     read: list[str] = []
@@ -159,7 +155,7 @@ def placeholders(doc: Document) -> PagePlaceholders:
             tokens[(start, end)] = token
             entry = found.setdefault(token, Placeholder(token, token[1:-1]))
             entry.uses += 1
-        for node in _walk(_tree(snippet)):
+        for node in _walk(syntax_tree(snippet)):
             if node.type == "variable_assignment":
                 name_node = node.child_by_field_name("name")
                 value = node.child_by_field_name("value")
