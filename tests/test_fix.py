@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from runbook_lint.findings import Edit, Finding, Fix
 from runbook_lint.fix import apply_edits, plan, write_atomic
-from runbook_lint.rule import Edit, Finding, Fix
 
 from .conftest import Runner, write_files
 from .test_audit import commit_all, git

@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config
+from .findings import SEVERITIES, Edit, Finding, Fix
 from .library import SKIP_DIRS, TEMPLATE_NAMES, Library
-from .rule import SEVERITIES, Edit, Finding, Fix
 from .suppressions import Suppression
 
 FORMAT = 3

@@ -23,8 +23,9 @@ from .config import Config
 from .context import Context
 from .document import Document
 from .errors import UsageError
+from .findings import Finding, Hit
 from .library import Exported, Library
-from .rule import Finding, Hit, Rule
+from .rule import Rule
 from .suppressions import Suppression
 from .suppressions import parse as parse_suppressions
 

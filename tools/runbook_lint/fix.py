@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .rule import Edit, Finding, Fix
+from .findings import Edit, Finding, Fix
 
 if TYPE_CHECKING:
     from .engine import Report

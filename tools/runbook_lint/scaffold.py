@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .rule import Edit, Fix
+from .findings import Edit, Fix
 
 if TYPE_CHECKING:
     from .document import Document, Table

@@ -37,8 +37,8 @@ def register(sub: Any) -> None:
 def scaffold(template: str, title: str, today: str, owner: str | None) -> str:
     """The template's text with its title, Last Updated and (if given) Owner replaced."""
     from ..document import Document
+    from ..findings import Edit
     from ..fix import apply_edits
-    from ..rule import Edit
 
     doc = Document.parse("<template>", template)
     edits = []

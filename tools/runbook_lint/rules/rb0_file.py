@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from functools import cache
 from typing import TYPE_CHECKING
 
-from ..rule import DOC_KINDS, Edit, Fix, Hit, Rule
+from ..findings import Edit, Fix, Hit
+from ..rule import DOC_KINDS, Rule
 
 if TYPE_CHECKING:
     from ..context import Context

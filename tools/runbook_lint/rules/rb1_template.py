@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..document import Section, normalise_title
-from ..rule import DOC_KINDS, DocCheck, Hit, Rule
+from ..findings import Hit
+from ..rule import DOC_KINDS, DocCheck, Rule
 
 if TYPE_CHECKING:
     from ..context import Context

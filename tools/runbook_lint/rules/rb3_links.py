@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
+from ..findings import Fix, Hit
 from ..library import fact
-from ..rule import DOC_KINDS, Fix, Hit, Rule
+from ..rule import DOC_KINDS, Rule
 
 if TYPE_CHECKING:
     from ..context import Context

@@ -16,8 +16,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..findings import Hit
 from ..library import fact
-from ..rule import Hit, Rule
+from ..rule import Rule
 
 if TYPE_CHECKING:
     from ..context import Context

@@ -11,7 +11,8 @@ import contextlib
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from ..rule import DOC_KINDS, Hit, Rule
+from ..findings import Hit
+from ..rule import DOC_KINDS, Rule
 from ..shell import analysis as an
 from ..shell import checker as ck
 

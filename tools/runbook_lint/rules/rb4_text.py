@@ -7,7 +7,8 @@ import unicodedata
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..rule import DOC_KINDS, Edit, Fix, Hit, Rule
+from ..findings import Edit, Fix, Hit
+from ..rule import DOC_KINDS, Rule
 from ..secrets import find_secrets, secret_candidates
 
 if TYPE_CHECKING:

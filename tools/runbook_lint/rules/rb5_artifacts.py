@@ -12,7 +12,8 @@ from ..artifacts.positions import ParsedJson, format_path, parse
 from ..artifacts.references import field_refs
 from ..artifacts.schemas import local_refs, remote_reason
 from ..artifacts.store import Artifacts, artifacts
-from ..rule import Hit, Rule
+from ..findings import Hit
+from ..rule import Rule
 
 if TYPE_CHECKING:
     from ..context import Context

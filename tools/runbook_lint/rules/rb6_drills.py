@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..artifacts.store import artifacts
-from ..rule import Hit, Rule
+from ..findings import Hit
+from ..rule import Rule
 from .rb5_artifacts import unresolved_fields
 
 if TYPE_CHECKING:

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..findings import Edit, Fix, Hit
 from ..git import git_output
-from ..rule import Edit, Fix, Hit, Rule
+from ..rule import Rule
 
 if TYPE_CHECKING:
     from ..context import Context
