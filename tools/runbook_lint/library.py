@@ -193,7 +193,6 @@ class Library:
         self.drill_template_path = config.path(config.drill_template)
         self.samples_dir = config.path(config.samples)
         self._runbook_files: list[Path] | None = None
-        self.documents: dict[str, Document] = {}  # the checked Markdown files
         self.paths: dict[str, Path] = {}  # display path -> absolute path, for every read file
         self.problems: list[LoadProblem] = []
         self.scope: list[Path] = []  # checked files and folders
