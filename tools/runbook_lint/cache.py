@@ -32,7 +32,8 @@ from typing import Any
 
 from .config import Config
 from .findings import SEVERITIES, Edit, Finding, Fix
-from .library import SKIP_DIRS, TEMPLATE_NAMES, Library
+from .library import Library
+from .library.discovery import SKIP_DIRS, TEMPLATE_NAMES
 from .suppressions import Suppression
 
 FORMAT = 3

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from ..findings import Fix, Hit
-from ..library import fact
+from ..library.facts import fact
 from ..rule import DOC_KINDS, Rule
 
 if TYPE_CHECKING:

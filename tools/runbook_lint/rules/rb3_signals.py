@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..findings import Hit
-from ..library import fact
+from ..library.facts import fact
 from ..rule import Rule
 
 if TYPE_CHECKING:

@@ -91,7 +91,7 @@ def _decode_hit(exc: json.JSONDecodeError, path: str, number: int, jsonl: bool) 
 
 def _not_utf8(display: str, path: Path) -> Iterator[Hit]:
     """JSON is UTF-8: a sample in another encoding is not JSON (and was otherwise unchecked)."""
-    from ..library import decode
+    from ..library.files import decode
 
     try:
         data = path.read_bytes()
