@@ -54,15 +54,6 @@ class IndexRow:
     append: bool  # the table ends the file without a newline
 
 
-def _resolve_link(library: Library, index: Document, target: str) -> Path | None:
-    from .rules.rb3_links import resolve, split_target
-
-    scheme, path, _ = split_target(target.strip())
-    if scheme or not path:
-        return None
-    return resolve(library, index, path)
-
-
 def _runbook_table(library: Library, index: Document) -> Table | None:
     """The index table that lists runbooks: the one with most links to runbooks or drills."""
     best, best_count = None, 0
@@ -71,7 +62,7 @@ def _runbook_table(library: Library, index: Document) -> Table | None:
         for row in table.rows:
             links = row[0].links if row else ()
             for link in links[:1]:
-                path = _resolve_link(library, index, link.target)
+                path = library.linked_file(index, link.target)
                 if "#" in link.target or path is None:
                     continue
                 if library.kind_of(path) in ("runbook", "drill"):
@@ -123,7 +114,7 @@ def index_row(library: Library, target: Path, title: str, owner: str) -> IndexRo
     for row in table.rows:
         for cell in row:
             for link in cell.links:
-                path = _resolve_link(library, index, link.target)
+                path = library.linked_file(index, link.target)
                 if path is not None and library.kind_of(path) == kind:
                     after = row[0].line
     if after >= len(index.lines):  # the row is the file's last line, with no newline after it

@@ -254,15 +254,12 @@ def fr147(doc: Document, library: Library, patterns: list[re.Pattern[str]]) -> C
 
 def index_lines(library: Library) -> dict[Path, int]:
     """Files the index links to, with the line of the first link to each."""
-    from ..rules.rb3_links import resolve, split_target
-
     index = library.index
     if index is None:
         return {}
     found: dict[Path, int] = {}
     for link in index.links:
-        scheme, path, _ = split_target(link.target.strip())
-        if scheme or not path:
-            continue
-        found.setdefault(resolve(library, index, path), link.line)
+        path = library.linked_file(index, link.target)
+        if path is not None:
+            found.setdefault(path, link.line)
     return found

@@ -4,7 +4,7 @@ Rules and the engine use `Library` (`library.py`); the other modules are its par
 readable alone: `discovery` (layout, walking, kinds, scope), `files` (reading and decoding, load
 problems), `store` (parsed documents kept packed), `tracking` (reads logged for the cache),
 `facts` (per-document values for library-wide rules), `templates` (the template a runbook
-follows) and `index` (the index's links, partly parsed).
+follows), `index` (the index's links, partly parsed) and `links` (where a link leads).
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from .discovery import Discovery
 from .facts import FACTS
 from .files import Loaded, read_file
 from .index import partial_index_links
+from .links import resolve_path, split_target
 from .store import DocumentStore, pack
 from .templates import Templates
 from .tracking import ReadLog
@@ -144,6 +145,22 @@ class Library(Discovery):
         if not loaded.parsable or loaded.data is None:
             return None
         return partial_index_links(self.display(self.index_path), loaded.data, names), False
+
+    def resolve(self, doc: Document, path: str) -> Path:
+        """The file a link path in `doc` names (from the document's folder)."""
+        return resolve_path(self.root, self.absolute(doc.path).parent, path)
+
+    def resolve_from(self, base: Path, path: str) -> Path:
+        """The file a link path names from the folder `base`."""
+        return resolve_path(self.root, base, path)
+
+    def linked_file(self, doc: Document, target: str) -> Path | None:
+        """The file a link target in `doc` leads to; None for a link with a scheme (a web
+        address) or without a path (an anchor on the same page)."""
+        scheme, path, _ = split_target(target.strip())
+        if scheme or not path:
+            return None
+        return self.resolve(doc, path)
 
     def template_for(self, doc: Document) -> TemplateSpec | None:
         """The template `doc` follows; looked up once per document."""
