@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         output = "# FR145–FR147 audit report\n\n" + render_markdown(report)
     if args.output:
-        from ..fix import write_atomic
+        from ..fixes.apply import write_atomic
 
         write_atomic(args.output, output)
     elif not args.quiet:

@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     cache, jobs = not args.no_cache, args.jobs or default_jobs()
     report = run_engine(args.paths, cfg, select=select, ignore=ignore, cache=cache, jobs=jobs)
     if args.fix or args.diff:
-        from ..fix import fix_command
+        from ..fixes.apply import fix_command
 
         done, report = fix_command(
             report,

@@ -38,7 +38,7 @@ def scaffold(template: str, title: str, today: str, owner: str | None) -> str:
     """The template's text with its title, Last Updated and (if given) Owner replaced."""
     from ..document import Document
     from ..findings import Edit
-    from ..fix import apply_edits
+    from ..fixes.apply import apply_edits
 
     doc = Document.parse("<template>", template)
     edits = []
@@ -66,9 +66,9 @@ def scaffold(template: str, title: str, today: str, owner: str | None) -> str:
 def run(args: argparse.Namespace) -> int:
     from ..context import today
     from ..document import slugify
-    from ..fix import apply_edits, write_atomic
+    from ..fixes.apply import apply_edits, write_atomic
+    from ..fixes.index_row import index_row_fix
     from ..library import Library
-    from ..scaffold import index_row_fix
     from ..template import STORY_8_9_TEMPLATE
 
     title = " ".join(args.title.split())

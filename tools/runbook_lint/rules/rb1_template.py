@@ -93,7 +93,7 @@ def check_missing(doc: Document, ctx: Context) -> Iterator[Hit]:
         missing.append((line, section.title))
     if not missing:
         return
-    from ..scaffold import missing_sections_fix  # the fix builder, for a file that needs it
+    from ..fixes.sections import missing_sections_fix  # the fix builder, for a file that needs it
 
     where = f" (template: {spec.path})" if spec.path else ""
     for line, title in missing:

@@ -239,7 +239,7 @@ def check_not_in_index(library: Library, ctx: Context) -> Iterator[Hit]:
 
 
 def _index_fix(library: Library, path: Path) -> Fix | None:
-    from ..scaffold import index_row_fix
+    from ..fixes.index_row import index_row_fix
 
     doc = library.document(path)
     title = doc.title.text if doc is not None and doc.title else path.stem

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .findings import Edit, Finding, Fix
+from ..findings import Edit, Finding, Fix
 
 if TYPE_CHECKING:
-    from .engine import Report
+    from ..engine import Report
 
 _NEWLINE_RE = re.compile(r"\r\n|\r|\n")
 
