@@ -83,24 +83,27 @@ def check_controls(doc: Document, ctx: Context) -> Iterator[Hit]:
             break
 
 
-RULES = (
-    Rule(
-        id="RB000",
-        name="internal-error",
-        severity="error",
-        engine=True,
-        runnable_examples=False,
-        summary="A rule failed on this file; the other rules still ran.",
-        rationale=(
-            "A linter that crashes on one odd file blocks every commit. When a rule raises, the "
-            "failure is reported as a finding on the file it failed on, with the rule and the "
-            "exception, and every other rule and file is still checked. Report it: it is a bug "
-            "in runbook-lint, not in the runbook."
-        ),
-        bad="(reported when a rule raises while checking a file)",
-        good="(no rule raises)",
-        kinds=DOC_KINDS,
+# Reported by the engine itself when a rule raises (engine.py).
+INTERNAL_ERROR = Rule(
+    id="RB000",
+    name="internal-error",
+    severity="error",
+    engine=True,
+    runnable_examples=False,
+    summary="A rule failed on this file; the other rules still ran.",
+    rationale=(
+        "A linter that crashes on one odd file blocks every commit. When a rule raises, the "
+        "failure is reported as a finding on the file it failed on, with the rule and the "
+        "exception, and every other rule and file is still checked. Report it: it is a bug "
+        "in runbook-lint, not in the runbook."
     ),
+    bad="(reported when a rule raises while checking a file)",
+    good="(no rule raises)",
+    kinds=DOC_KINDS,
+)
+
+RULES = (
+    INTERNAL_ERROR,
     Rule(
         id="RB001",
         name="not-utf8",
