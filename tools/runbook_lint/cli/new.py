@@ -66,10 +66,10 @@ def scaffold(template: str, title: str, today: str, owner: str | None) -> str:
 def run(args: argparse.Namespace) -> int:
     from ..context import today
     from ..document import slugify
+    from ..document.template import STORY_8_9_TEMPLATE
     from ..fixes.apply import apply_edits, write_atomic
     from ..fixes.index_row import index_row_fix
     from ..library import Library
-    from ..template import STORY_8_9_TEMPLATE
 
     title = " ".join(args.title.split())
     slug = slugify(title)

@@ -17,7 +17,7 @@ def partial_index_links(display: str, data: bytes, names: Collection[str]) -> tu
     """The links of the index `data` that may lead to a file of one of `names` (file names):
     those in runs of text that contain one, or an escape (`%`, `&`, `\\`) that could spell
     one, or a reference when the index defines references."""
-    from ..markdown import link_tokens
+    from ..document.markdown import link_tokens
 
     text = normalise(decode(data, display)[0])
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..config import Config
 from ..document import Document, Link
-from ..template import TemplateSpec
+from ..document.template import TemplateSpec
 from .discovery import Discovery
 from .facts import FACTS
 from .files import Loaded, read_file

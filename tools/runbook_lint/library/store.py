@@ -26,22 +26,17 @@ RETAIN = 64  # parsed documents kept as objects; older ones are kept packed (a f
 def slim(doc: Document) -> Document:
     """The same document without its token stream: every property is computed from the
     extracted model, which is built here once."""
-    extracted = doc._extracted
-    slim = Document(doc.path, doc.text, doc.kind)
-    vars(slim)["_extracted"] = extracted
-    return slim
+    return Document.from_extracted(doc.path, doc.text, doc.kind, doc.extracted)
 
 
 def pack(doc: Document) -> bytes:
     """A slim document as compressed bytes (this process's own data: never read from disk)."""
-    return zlib.compress(pickle.dumps((doc.path, doc.text, doc.kind, doc._extracted), 5), 1)
+    return zlib.compress(pickle.dumps((doc.path, doc.text, doc.kind, doc.extracted), 5), 1)
 
 
 def unpack(data: bytes) -> Document:
     path, text, kind, extracted = pickle.loads(zlib.decompress(data))
-    doc = Document(path, text, kind)
-    vars(doc)["_extracted"] = extracted
-    return doc
+    return Document.from_extracted(path, text, kind, extracted)
 
 
 class DocumentStore:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..document import Document
-from ..template import TemplateSpec, default_spec, spec_from_document
+from ..document.template import TemplateSpec, default_spec, spec_from_document
 from .discovery import TEMPLATE_NAMES, Discovery
 
 

@@ -14,7 +14,7 @@ from ..rule import DOC_KINDS, DocCheck, Rule
 if TYPE_CHECKING:
     from ..context import Context
     from ..document import Document, Step, Table
-    from ..template import TemplateSection, TemplateSpec
+    from ..document.template import TemplateSection, TemplateSpec
 
 _GOOD = """\
 # Backup Procedures

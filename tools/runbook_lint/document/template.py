@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .document import Document, find_label, normalise_title
+from .runbook import Document, find_label
+from .text import normalise_title
 
 OPTIONAL_MARK = "runbook-lint: optional"
 
