@@ -121,13 +121,10 @@ def _escalation(doc: Document) -> Evidence:
 
 
 def _rehearsed(doc: Document, library: Library) -> Document | None:
-    from ..rules.rb6_drills import _declaration
-
-    found = _declaration(doc)
-    if found is None or found[2] is None:
+    found = doc.declared_runbook
+    if found is None or found.target is None:
         return None
-    here = library.absolute(doc.path).parent
-    for candidate in ((here / found[2]).resolve(), (library.runbooks_dir / found[2]).resolve()):
+    for candidate in library.declared_runbook_paths(doc, found.target):
         if candidate.is_file():
             return library.document(candidate)
     return None

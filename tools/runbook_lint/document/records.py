@@ -186,6 +186,16 @@ class UnknownLabel:
 
 
 @dataclass(frozen=True)
+class RunbookDeclaration:
+    """The runbook a drill says it rehearses: a `runbook:` key in front matter, or a
+    `Runbook:` line with a link or the file's path in inline code."""
+
+    line: int
+    column: int  # column of the target (of the rest of the line when it names none)
+    target: str | None  # the path as written; None when the line names no runbook
+
+
+@dataclass(frozen=True)
 class Verification:
     """A step's Verification block and what it lists."""
 

@@ -23,6 +23,7 @@ from .records import (
     ListItem,
     MetaField,
     Paragraph,
+    RunbookDeclaration,
     Section,
     Step,
     UnknownLabel,
@@ -46,6 +47,11 @@ _META_LINE_RE = re.compile(
     r"(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:|:)\s*(?P<value>.*?)\s*(?:\\)?$",
     re.IGNORECASE,
 )
+_DECLARATION_RE = re.compile(
+    r"^\s*(?:[-*]\s+)?(?:\*\*)?Runbook(?:\*\*)?\s*:(?:\*\*)?\s*(?P<rest>.*)$", re.IGNORECASE
+)
+_DECLARED_LINK_RE = re.compile(r"\]\((?P<target>[^)#\s]+)(?:#[^)]*)?\)|`(?P<code>[^`]+\.md)`")
+_DECLARED_KEY_RE = re.compile(r"^runbook\s*:\s*['\"]?([^'\"\s]+)")
 
 # number, name, end line, label, checklist, verification
 _StepParts = tuple[int, str, int, Label | None, tuple[ListItem, ...], Verification | None]
@@ -308,3 +314,31 @@ class Document(Page):
         """The nearest heading at or above `line`."""
         index = bisect_right(self._lines_index[0], line)  # headings are in line order
         return self.headings[index - 1] if index else None
+
+    @cached_property
+    def declared_runbook(self) -> RunbookDeclaration | None:
+        """The runbook a drill declares it rehearses (`runbook:` in front matter first, then
+        the first `Runbook:` line outside code blocks); None when there is no declaration."""
+        front = self.front_matter
+        if front is not None:
+            text, first = front
+            for offset, raw in enumerate(text.split("\n")):
+                m = _DECLARED_KEY_RE.match(raw)
+                if m:
+                    return RunbookDeclaration(first + offset, m.start(1) + 1, m.group(1))
+        in_code = {
+            line for block in self.code_blocks for line in range(block.line, block.end_line + 1)
+        }
+        for number, raw in enumerate(self.lines, 1):
+            if number in in_code:
+                continue
+            m = _DECLARATION_RE.match(raw)
+            if m is None:
+                continue
+            link = _DECLARED_LINK_RE.search(m.group("rest"))
+            if link is None:
+                return RunbookDeclaration(number, m.start("rest") + 1, None)
+            target = link.group("target") or link.group("code")
+            start = link.start("target") if link.group("target") else link.start("code")
+            return RunbookDeclaration(number, m.start("rest") + start + 1, target)
+        return None

@@ -162,6 +162,12 @@ class Library(Discovery):
             return None
         return self.resolve(doc, path)
 
+    def declared_runbook_paths(self, doc: Document, target: str) -> tuple[Path, Path]:
+        """Where the runbook a drill declares (`Document.declared_runbook`) may be: beside
+        the drill, or under the runbooks folder."""
+        here = self.absolute(doc.path).parent
+        return (here / target).resolve(), (self.runbooks_dir / target).resolve()
+
     def template_for(self, doc: Document) -> TemplateSpec | None:
         """The template `doc` follows; looked up once per document."""
         return self._templates.template_for(doc)
