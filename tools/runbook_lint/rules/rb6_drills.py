@@ -13,10 +13,9 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..artifacts.store import artifacts
+from ..artifacts.store import artifacts, unresolved_fields
 from ..findings import Hit
 from ..rule import Rule
-from .rb5_artifacts import unresolved_fields
 
 if TYPE_CHECKING:
     from ..context import Context
