@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from runbook_lint.shell import checker as ck
+from runbook_lint.shell import problems as pb
 from runbook_lint.shell.makefile import check_make
 from runbook_lint.shell.programs import Program, Registry
 from runbook_lint.shell.snippets import (
@@ -36,7 +37,7 @@ DESTRUCTIVE = "destructive-without-safeguard"
 SHELLCHECK = "shellcheck"
 
 INCOMPLETE_OK = frozenset(
-    {ck.MISSING_OPTION, ck.MISSING_ARGUMENT, ck.MISSING_SUBCOMMAND, ck.VALUE_MISSING}
+    {pb.MISSING_OPTION, pb.MISSING_ARGUMENT, pb.MISSING_SUBCOMMAND, pb.VALUE_MISSING}
 )
 SAFEGUARD = re.compile(
     r"back[\s-]?up|snapshot|checkpoint|verif|pre-?check|pre-?flight|dry-?run|export|dump",
@@ -198,7 +199,7 @@ class Analyzer:
         texts = [(w.text, w.dynamic) for w in argv]
         for index, target in check_make(texts, known):
             t_line, t_column = snippet.position(argv[index].start)
-            hint = ck.suggest(target, sorted(known))
+            hint = pb.suggest(target, sorted(known))
             self.issues.append(
                 Issue(
                     UNKNOWN_TARGET,

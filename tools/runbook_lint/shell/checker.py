@@ -13,72 +13,33 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from runbook_lint.shell.problems import (
+    FLAG_VALUE,
+    INVALID_VALUE,
+    MISSING_ARGUMENT,
+    MISSING_OPTION,
+    MISSING_SUBCOMMAND,
+    TOO_MANY,
+    UNKNOWN_OPTION,
+    UNKNOWN_SUBCOMMAND,
+    VALUE_MISSING,
+    CommandUse,
+    Problem,
+    Result,
+    suggest,
+)
 from runbook_lint.shell.spec import ArgumentSpec, CommandSpec, Contract, OptionSpec
 from runbook_lint.shell.syntax import Word
-
-NEGATIVE_NUMBER = re.compile(r"^-\d+$|^-\d*\.\d+$")
-
-UNKNOWN_SUBCOMMAND = "unknown-subcommand"
-UNKNOWN_OPTION = "unknown-option"
-MISSING_OPTION = "missing-required-option"
-MISSING_ARGUMENT = "missing-required-argument"
-INVALID_VALUE = "invalid-value"
-VALUE_MISSING = "option-value-missing"
-FLAG_VALUE = "flag-given-value"
-TOO_MANY = "too-many-arguments"
-EXCLUSIVE = "exclusive-options"
-MISSING_SUBCOMMAND = "missing-subcommand"
-
-
-@dataclass(frozen=True)
-class Problem:
-    kind: str
-    index: int  # index into the argv words the problem points at (-1: the program name)
-    message: str
-
-
-@dataclass(frozen=True)
-class CommandUse:
-    """A command of the contract reached by the invocation, and the word that named it."""
-
-    spec: CommandSpec
-    index: int  # -1 for the program itself
-    path: tuple[str, ...]
-
-
-@dataclass
-class Result:
-    problems: list[Problem] = field(default_factory=list)
-    commands: list[CommandUse] = field(default_factory=list)
-    options: set[str] = field(default_factory=set)  # canonical names of options given
-    complete: bool = True  # False when a dynamic word hid part of the command
-
-
-def suggest(name: str, candidates: Sequence[str]) -> str:
-    match = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
-    return f" (did you mean {match[0]!r}?)" if match else ""
-
-
-def _nargs_pattern(minimum: int, maximum: int | None) -> str:
-    if maximum is None:
-        return "(-*" + "A" * minimum + "[A-]*)" if minimum else "(-*[A-]*)"
-    if minimum == maximum:
-        return "(-*" + "-*".join("A" * minimum) + "-*)"
-    if minimum == 0 and maximum == 1:
-        return "(-*A?-*)"
-    return "(-*" + "A" * minimum + "A?" * (maximum - minimum) + "-*)"
-
-
-_SUBCOMMAND = ArgumentSpec(name="COMMAND", required=True, minimum=1, maximum=None)
-
-
-def _spec_pattern(spec: ArgumentSpec) -> str:
-    if spec is _SUBCOMMAND:
-        return "(-*A[-AOX]*)"
-    minimum = spec.minimum if spec.required else 0
-    return _nargs_pattern(minimum, spec.maximum)
+from runbook_lint.shell.walk_state import (
+    NEGATIVE_NUMBER,
+    SUBCOMMAND,
+    WalkState,
+    canonical,
+    nargs_pattern,
+    spec_pattern,
+)
 
 
 @dataclass
@@ -157,9 +118,9 @@ class _Walker:
         # Groups in click do not intersperse: the first positional word is the subcommand.
         specs: list[ArgumentSpec] = list(cmd.arguments)
         if cmd.commands:
-            specs.append(_SUBCOMMAND)
+            specs.append(SUBCOMMAND)
         seen: set[str] = set()
-        state = _State(cmd, path, start, pattern, specs, recursive, scope)
+        state = WalkState(cmd, path, start, pattern, specs, recursive, scope)
         i = start
         n = len(words)
         if self.argparse or cmd.commands:
@@ -193,7 +154,7 @@ class _Walker:
         if not state.stopped:
             self._finish(state, seen)
 
-    def _extra(self, state: _State, index: int) -> None:
+    def _extra(self, state: WalkState, index: int) -> None:
         word = self.words[index]
         if word.dynamic and not word.static_prefix:
             return
@@ -205,7 +166,7 @@ class _Walker:
             )
         )
 
-    def _check_value(self, state: _State, spec: ArgumentSpec, index: int, what: str) -> None:
+    def _check_value(self, state: WalkState, spec: ArgumentSpec, index: int, what: str) -> None:
         word = self.words[index]
         if spec.accepted_values and not word.dynamic and word.text not in spec.accepted_values:
             self._bad_value(word.text, spec.accepted_values, index, what)
@@ -220,7 +181,7 @@ class _Walker:
             )
         )
 
-    def _consume_option(self, state: _State, i: int, opt: _Opt, seen: set[str]) -> int:
+    def _consume_option(self, state: WalkState, i: int, opt: _Opt, seen: set[str]) -> int:
         words, start, pattern = self.words, state.start, state.pattern
         if opt.spec is None:
             if not opt.silent:
@@ -248,7 +209,7 @@ class _Walker:
         while True:
             seen.add(spec.name)
             self.result.options.add(spec.name)
-            state.check_exclusive(self, spec, i, seen)
+            state.check_exclusive(self.result.problems, spec, i)
             if explicit is not None:
                 if spec.is_flag:
                     if opt.name[1] != "-" and explicit != "":
@@ -286,7 +247,7 @@ class _Walker:
             # values from the following words
             rest = "".join(pattern[i + 1 - start :])
             # As in argparse, an option's values never include a `--`.
-            m = re.match(_nargs_pattern(spec.min_values, spec.max_values).replace("-*", ""), rest)
+            m = re.match(nargs_pattern(spec.min_values, spec.max_values).replace("-*", ""), rest)
             if m is None:
                 got = ""
                 if i + 1 < len(words):
@@ -318,7 +279,7 @@ class _Walker:
         if accepted and not word.dynamic and word.text not in accepted:
             self._bad_value(word.text, accepted, index, f"option {name!r}")
 
-    def _consume_positionals(self, state: _State, i: int) -> int:
+    def _consume_positionals(self, state: WalkState, i: int) -> int:
         """argparse's consume_positionals: match as many remaining specs as possible to the
         chunk of positional words starting at i."""
         start = state.start
@@ -326,7 +287,7 @@ class _Walker:
         specs = state.specs
         counts: list[int] = []
         for k in range(len(specs), 0, -1):
-            pat = "".join(_spec_pattern(s) for s in specs[:k])
+            pat = "".join(spec_pattern(s) for s in specs[:k])
             m = re.match(pat, rest)
             if m is not None:
                 counts = [len(g) for g in m.groups()]
@@ -334,7 +295,7 @@ class _Walker:
         j = i
         for spec, count in zip(specs[: len(counts)], counts, strict=True):
             indices = [k for k in range(j, j + count) if state.pattern[k - start] == "A"]
-            if spec is _SUBCOMMAND:
+            if spec is SUBCOMMAND:
                 del specs[: len(counts)]
                 self._enter(state, j)  # argparse passes a leading `--` on as the name
                 return len(self.words)
@@ -344,11 +305,11 @@ class _Walker:
         del specs[: len(counts)]
         return j
 
-    def _assign_all(self, state: _State, indices: list[int]) -> None:
+    def _assign_all(self, state: WalkState, indices: list[int]) -> None:
         """click-style: every positional word, wherever it stands, fills the arguments in
         order; the last unbounded argument takes what the fixed ones leave."""
         specs = state.specs
-        m = re.match("".join(_spec_pattern(s) for s in specs) + "$", "A" * len(indices))
+        m = re.match("".join(spec_pattern(s) for s in specs) + "$", "A" * len(indices))
         if m is None:
             # Either too few (a required argument is missing) or too many words.
             fill: int | None = 0
@@ -358,7 +319,7 @@ class _Walker:
                 for k in indices[fill:]:
                     self._extra(state, k)
                 indices = indices[:fill]
-            m = re.match("".join(_spec_pattern(s) for s in specs), "A" * len(indices))
+            m = re.match("".join(spec_pattern(s) for s in specs), "A" * len(indices))
         j = 0
         matched = [len(g) for g in m.groups()] if m is not None else []
         for spec, count in zip(specs, matched, strict=False):
@@ -370,7 +331,7 @@ class _Walker:
         del specs[:]
         specs.extend(remaining)
 
-    def _enter(self, state: _State, index: int) -> None:
+    def _enter(self, state: WalkState, index: int) -> None:
         word = self.words[index]
         cmd = state.cmd
         state.stopped = True
@@ -393,7 +354,7 @@ class _Walker:
         self.result.commands.append(CommandUse(sub, index, path))
         self.check(sub, index + 1, path, state.recursive)
 
-    def _finish(self, state: _State, seen: set[str]) -> None:
+    def _finish(self, state: WalkState, seen: set[str]) -> None:
         cmd = state.cmd
         label = _label(self.contract, state.path)
         where = state.name_index
@@ -403,7 +364,7 @@ class _Walker:
                     Problem(MISSING_OPTION, where, f"{label} requires option {opt.name!r}")
                 )
         for spec in state.specs:
-            if spec is _SUBCOMMAND:
+            if spec is SUBCOMMAND:
                 if cmd.subcommand_required:
                     names = ", ".join(cmd.subcommand_names())
                     self.result.problems.append(
@@ -414,63 +375,11 @@ class _Walker:
                     Problem(MISSING_ARGUMENT, where, f"{label} requires argument {spec.name}")
                 )
         for group in cmd.exclusive_groups:
-            if group.required and not any(_canonical(cmd, o) in seen for o in group.options):
+            if group.required and not any(canonical(cmd, o) in seen for o in group.options):
                 names = ", ".join(group.options)
                 self.result.problems.append(
                     Problem(MISSING_OPTION, where, f"{label} requires one of {names}")
                 )
-
-
-def _canonical(cmd: CommandSpec, name: str) -> str:
-    for opt in cmd.options:
-        if name in opt.names:
-            return opt.name
-    return name
-
-
-class _State:
-    def __init__(
-        self,
-        cmd: CommandSpec,
-        path: tuple[str, ...],
-        start: int,
-        pattern: list[str],
-        specs: list[ArgumentSpec],
-        recursive: tuple[OptionSpec, ...],
-        scope: dict[str, OptionSpec],
-    ) -> None:
-        self.cmd = cmd
-        self.path = path
-        self.start = start
-        self.pattern = pattern
-        self.specs = specs
-        self.recursive = recursive
-        self.stopped = False
-        self.name_index = start - 1
-        self.scope = scope  # every option name valid here (the inherited and the command's own)
-        self._given: dict[str, int] = {}
-
-    def scope_names(self) -> list[str]:
-        return list(self.scope)
-
-    def check_exclusive(
-        self, walker: _Walker, spec: OptionSpec, index: int, seen: set[str]
-    ) -> None:
-        for group in self.cmd.exclusive_groups:
-            members = {_canonical(self.cmd, o) for o in group.options}
-            if spec.name not in members:
-                continue
-            for other in sorted(members - {spec.name}):
-                if other in self._given:
-                    walker.result.problems.append(
-                        Problem(
-                            EXCLUSIVE,
-                            index,
-                            f"option {spec.name!r} cannot be combined with {other!r}",
-                        )
-                    )
-                    break
-        self._given.setdefault(spec.name, index)
 
 
 def _label(contract: Contract, path: tuple[str, ...]) -> str:
