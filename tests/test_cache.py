@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from runbook_lint import engine
-from runbook_lint.cache import FILE_NAME, fingerprint
+from runbook_lint.cache import FILE_NAME
 from runbook_lint.cli import main
 from runbook_lint.config import Config
+from runbook_lint.fingerprint import fingerprint
 from tests.bench.corpus import generate
 
 BROKEN_STEP = "### Step 1: Check the current state\n\n🔵 **OPERATIONAL**\n"
