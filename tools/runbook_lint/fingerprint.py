@@ -1,10 +1,11 @@
 """The fingerprint of a run: everything besides the checked files that a result may depend on.
 
-The tool's own code, the Python version, the configuration, the enabled rules, today's date,
-the templates, the contracts, the schemas, the catalog, the requirements, the Makefile and the
-samples (by content), the commit checked out (file histories), and the list of files under
-the root (by name: links and references check that files exist). The content cache starts
-again whenever it changes.
+The tool's own code, the Python version, the versions of the libraries that parse and validate
+(markdown-it-py and its plugins, PyYAML, jsonschema and referencing, tree-sitter and its bash
+grammar), the configuration, the enabled rules, today's date, the templates, the contracts, the
+schemas, the catalog, the requirements, the Makefile and the samples (by content), the commit
+checked out (file histories), and the list of files under the root (by name: links and
+references check that files exist). The content cache starts again whenever it changes.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable
 from dataclasses import fields
@@ -23,6 +25,17 @@ from .config import Config
 from .library.discovery import SKIP_DIRS, TEMPLATE_NAMES
 
 LISTING_SKIP = SKIP_DIRS | {".hypothesis", ".nox", ".idea", ".vscode"}
+# The libraries whose behaviour shapes a finding (a parser release can move a position), by
+# distribution name, with the package each installs.
+DEPENDENCIES = {
+    "markdown-it-py": "markdown_it",
+    "mdit-py-plugins": "mdit_py_plugins",
+    "PyYAML": "yaml",
+    "jsonschema": "jsonschema",
+    "referencing": "referencing",
+    "tree-sitter": "tree_sitter",
+    "tree-sitter-bash": "tree_sitter_bash",
+}
 
 
 def feed(h: Any, *parts: object) -> None:
@@ -37,7 +50,7 @@ def _tool_stamp(h: Any) -> None:
     from . import __version__
 
     package = Path(__file__).resolve().parent
-    feed(h, "tool", __version__, sys.version, sys.platform)
+    feed(h, "tool", __version__, sys.version, sys.platform, *dependency_versions())
     for folder, dirs, files in os.walk(package):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
@@ -45,6 +58,47 @@ def _tool_stamp(h: Any) -> None:
                 st = os.stat(os.path.join(folder, name))
                 feed(h, os.path.relpath(os.path.join(folder, name), package))
                 feed(h, st.st_size, st.st_mtime_ns)
+
+
+def dependency_versions() -> list[str]:
+    """`name version` of each of the DEPENDENCIES. The version is read from the name of the
+    distribution's metadata folder beside its package (`name-version.dist-info`), so neither
+    the package nor importlib.metadata (some 30 ms at start-up) is imported; importlib.metadata
+    answers when there is no such folder."""
+    import importlib.util
+
+    folders: dict[str, list[str]] = {}
+    out = []
+    for name, package in DEPENDENCIES.items():
+        spec = importlib.util.find_spec(package)
+        found: list[str] = []
+        if spec is not None and spec.origin:
+            site = os.path.dirname(spec.origin)
+            if spec.submodule_search_locations is not None:  # a package: origin is __init__.py
+                site = os.path.dirname(site)
+            if site not in folders:
+                try:
+                    folders[site] = sorted(os.listdir(site))
+                except OSError:
+                    folders[site] = []
+            for entry in folders[site]:
+                stem, dot, suffix = entry.rpartition(".")
+                dist, _, release = stem.partition("-")
+                if dot and suffix == "dist-info" and _normal(dist) == _normal(name):
+                    found.append(release)
+        if not found:
+            from importlib.metadata import PackageNotFoundError, version
+
+            try:
+                found.append(version(name))
+            except PackageNotFoundError:
+                found.append("not installed")
+        out.append(f"{name} {' '.join(found)}")
+    return out
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
 
 
 def _config_text(config: Config) -> str:
