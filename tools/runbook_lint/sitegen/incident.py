@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..document import Document, Heading, slugify
-from ..rules.rb3_signals import declarations
+from ..document.signals import declarations
 from ..shell.snippets import PLACEHOLDER, Snippet, from_block, from_inline, is_cued
 
 if TYPE_CHECKING:
