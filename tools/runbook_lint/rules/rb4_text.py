@@ -71,7 +71,7 @@ def code_spans(doc: Document) -> Iterator[tuple[int, int, str]]:
 
 
 def check_lookalikes(doc: Document, ctx: Context) -> Iterator[Hit]:
-    from .rb0_file import find_mojibake
+    from ..mojibake import find_mojibake
 
     for line, column, text in code_spans(doc):
         if text.isascii() or _LOOKALIKE_RE.search(text) is None:
