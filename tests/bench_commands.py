@@ -47,12 +47,12 @@ def main() -> int:
     )
     cold_ms = float(cold.stdout.strip() or "nan") * 1000
 
-    from runbook_lint.commands.analysis import Analyzer
-    from runbook_lint.commands.programs import load_registry
-    from runbook_lint.commands.shell import parse
-    from runbook_lint.commands.snippets import from_block
     from runbook_lint.config import Config
     from runbook_lint.document import Document
+    from runbook_lint.shell.analysis import Analyzer
+    from runbook_lint.shell.programs import load_registry
+    from runbook_lint.shell.snippets import from_block
+    from runbook_lint.shell.syntax import parse
 
     text = SEEDS.read_text(encoding="utf-8")
     doc = Document.parse("seed.md", text)

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from runbook_lint import engine
-from runbook_lint.cache import FILE_NAME, fingerprint
+from runbook_lint.cache import FILE_NAME
 from runbook_lint.cli import main
 from runbook_lint.config import Config
+from runbook_lint.fingerprint import fingerprint
 from tests.bench.corpus import generate
 
 BROKEN_STEP = "### Step 1: Check the current state\n\n🔵 **OPERATIONAL**\n"
@@ -224,10 +225,33 @@ def test_fingerprint_covers_schemas_contracts_and_the_file_list(library: Path) -
     assert key() == final
 
 
+def test_fingerprint_covers_the_versions_of_the_parsing_libraries(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+    from importlib.metadata import version
+
+    from runbook_lint import fingerprint as fingerprint_mod
+
+    installed = fingerprint_mod.dependency_versions()
+    # Read from the metadata folders' names, they agree with importlib.metadata.
+    assert installed == [f"{name} {version(name)}" for name in fingerprint_mod.DEPENDENCIES]
+    assert {"markdown-it-py", "jsonschema", "tree-sitter-bash"} <= set(fingerprint_mod.DEPENDENCIES)
+    config = Config(root=library)
+    folder = library / ".cache" / "runbook-lint"
+    today = dt.date(2026, 11, 23)
+    before = fingerprint(config, ["RB101"], today, folder)
+    for index in range(len(installed)):
+        upgraded = [*installed]
+        upgraded[index] += ".post1"
+        monkeypatch.setattr(fingerprint_mod, "dependency_versions", lambda u=upgraded: u)
+        assert fingerprint(config, ["RB101"], today, folder) != before, upgraded[index]
+
+
 def test_a_contract_validated_once_is_not_validated_again(
     library: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from runbook_lint.commands import loader
+    from runbook_lint.shell import loader
 
     validated: list[str] = []
     original = loader.validate

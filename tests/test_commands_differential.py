@@ -13,9 +13,9 @@ from typing import NoReturn
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from runbook_lint.commands.checker import check
-from runbook_lint.commands.introspect import from_argparse
-from runbook_lint.commands.shell import Word
+from runbook_lint.shell.checker import check
+from runbook_lint.shell.introspect import from_argparse
+from runbook_lint.shell.syntax import Word
 
 
 class Rejected(Exception):

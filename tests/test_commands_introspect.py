@@ -14,11 +14,11 @@ import click
 import pytest
 
 from runbook_lint.cli import main
-from runbook_lint.commands.checker import check
-from runbook_lint.commands.contract import Contract, contract_from_dict, contract_to_dict
-from runbook_lint.commands.introspect import IntrospectionError, from_click, introspect
-from runbook_lint.commands.loader import validate
-from runbook_lint.commands.shell import Word
+from runbook_lint.shell.checker import check
+from runbook_lint.shell.introspect import IntrospectionError, from_click, introspect
+from runbook_lint.shell.loader import validate
+from runbook_lint.shell.spec import Contract, contract_from_dict, contract_to_dict
+from runbook_lint.shell.syntax import Word
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "schemas" / "cli-contract.schema.json"

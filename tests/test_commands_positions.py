@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from runbook_lint.commands.analysis import Analyzer
-from runbook_lint.commands.programs import load_registry
 from runbook_lint.document import Document
+from runbook_lint.shell.analysis import Analyzer
+from runbook_lint.shell.programs import load_registry
 
 from .test_commands_checks import lint  # noqa: F401  (the fixture)
 

@@ -82,7 +82,7 @@ def test_the_library_has_no_command_findings(
 
 
 def test_declared_contracts_are_valid_and_marked_declared() -> None:
-    from runbook_lint.commands.loader import load_contract, schema_path
+    from runbook_lint.shell.loader import load_contract, schema_path
 
     for path in sorted((ROOT / "schemas" / "cli").glob("*.json")):
         contract = load_contract(path, schema_path(ROOT))

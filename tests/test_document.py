@@ -103,7 +103,7 @@ def test_metadata_forms() -> None:
 
 
 def test_front_matter_rejects_aliases_and_objects() -> None:
-    from runbook_lint.markdown import FrontMatterError, load_front_matter
+    from runbook_lint.document.markdown import FrontMatterError, load_front_matter
 
     with pytest.raises(FrontMatterError):
         load_front_matter("a: &x [1]\nb: *x\n")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from runbook_lint.fix import apply_edits, plan, write_atomic
-from runbook_lint.rule import Edit, Finding, Fix
+from runbook_lint.findings import Edit, Finding, Fix
+from runbook_lint.fixes.apply import apply_edits, plan, write_atomic
 
 from .conftest import Runner, write_files
 from .test_audit import commit_all, git
@@ -171,7 +171,7 @@ def test_unreadable_target_is_reported(run: Runner, tmp_path: Path) -> None:
 def test_fix_reports_a_refused_file_and_changes_nothing(
     run: Runner, repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import runbook_lint.fix as fix_mod
+    import runbook_lint.fixes.apply as fix_mod
 
     real = fix_mod.plan
 

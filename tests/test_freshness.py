@@ -121,13 +121,13 @@ def test_one_git_log_and_status_per_run(
     write_files(tmp_path, {**files, "runbooks/index.md": INDEX})
     commit_all(tmp_path, "Add runbooks", date="2026-11-02T09:00:00+00:00")
     calls: list[tuple[str, ...]] = []
-    real = rb7_freshness._git
+    real = rb7_freshness.git_output
 
     def counting(cwd: Path, *args: str) -> str | None:
         calls.append(args)
         return real(cwd, *args)
 
-    monkeypatch.setattr(rb7_freshness, "_git", counting)
+    monkeypatch.setattr(rb7_freshness, "git_output", counting)
     run({}, "check", "--select", "RB701")
     assert [c[0] for c in calls] == ["rev-parse", "log", "status"]
 

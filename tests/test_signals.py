@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from runbook_lint.document import Document
-from runbook_lint.rules.rb3_signals import declarations
+from runbook_lint.document.signals import declarations
 
 from .conftest import Runner
 

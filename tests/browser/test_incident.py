@@ -259,7 +259,7 @@ def test_ticks_survive_reload_and_the_export_is_valid_evidence(
 
 
 def test_signal_page_links_land_on_the_handling_sections(site: Build, session: Session) -> None:
-    from runbook_lint.rules.rb3_signals import declarations
+    from runbook_lint.document.signals import declarations
 
     page = session.open(site.site / "signals.html")
     _shot(page, "signals-1280x800")

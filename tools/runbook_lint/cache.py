@@ -1,12 +1,8 @@
 """The content cache: findings of unchanged files are not computed again.
 
 One JSON file under `cache-dir` (default `.cache/runbook-lint/`, which ignores itself in git)
-holds, for one *fingerprint*, the per-document results of the last runs. The fingerprint covers
-everything a rule may read besides the files it is given: the tool's own code, the Python
-version, the configuration, the enabled rules, today's date, the templates, the contracts, the
-schemas, the catalog, the requirements, the Makefile and the samples (by content), the commit
-checked out (file histories), and the list of files under the root (by name: links and
-references check that files exist). A change to any of them starts a new cache.
+holds, for one *fingerprint* (`fingerprint.py`: everything a rule may read besides the files it
+is given), the per-document results of the last runs. A change to it starts a new cache.
 
 A document's entry is keyed on its path and the sha256 of its bytes, and records the
 digest of every other file the rules read through the library while checking it (a link's
@@ -23,23 +19,22 @@ import datetime as dt
 import hashlib
 import json
 import os
-import sys
 import tempfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .config import Config
-from .library import SKIP_DIRS, TEMPLATE_NAMES, Library
-from .rule import SEVERITIES, Edit, Finding, Fix
+from .findings import SEVERITIES, Edit, Finding, Fix
+from .fingerprint import feed, fingerprint
+from .library import Library
 from .suppressions import Suppression
 
-FORMAT = 2
+FORMAT = 3
 FILE_NAME = "findings.json"
 MAX_SCOPES = 16  # library-rule results kept for this many different scopes
 MAX_LIBRARY_ENTRIES = MAX_SCOPES * 32  # one entry per scope and library rule
-LISTING_SKIP = SKIP_DIRS | {".hypothesis", ".nox", ".idea", ".vscode"}
 
 
 @dataclass(frozen=True)
@@ -52,141 +47,6 @@ class DocResult:
     deps: tuple[tuple[str, str], ...] = ()  # other files read: (absolute path, sha256)
 
 
-# -- fingerprint ------------------------------------------------------------------------------
-
-
-def _feed(h: Any, *parts: object) -> None:
-    for part in parts:
-        h.update(str(part).encode("utf-8", "surrogateescape"))
-        h.update(b"\0")
-
-
-def _tool_stamp(h: Any) -> None:
-    """The tool's own code: a changed rule must not reuse old findings."""
-    from . import __version__
-
-    package = Path(__file__).resolve().parent
-    _feed(h, "tool", __version__, sys.version, sys.platform)
-    for folder, dirs, files in os.walk(package):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        for name in sorted(files):
-            if name.endswith(".py"):
-                st = os.stat(os.path.join(folder, name))
-                _feed(h, os.path.relpath(os.path.join(folder, name), package))
-                _feed(h, st.st_size, st.st_mtime_ns)
-
-
-def _config_text(config: Config) -> str:
-    values = {}
-    for f in fields(config):
-        value = getattr(config, f.name)
-        if isinstance(value, dict) or hasattr(value, "items"):
-            value = sorted(dict(value).items())
-        values[f.name] = repr(value)
-    return json.dumps(values, sort_keys=True)
-
-
-def _listing(root: Path, skip: Path | None) -> list[str]:
-    """Every file and folder under root (relative, sorted), skipping tool folders."""
-    out: list[str] = []
-    base = os.path.join(str(root), "")
-    stack = [root]
-    while stack:
-        current = stack.pop()
-        try:
-            entries = list(os.scandir(current))
-        except OSError:
-            continue
-        for entry in entries:
-            try:
-                is_dir = entry.is_dir()
-            except OSError:
-                is_dir = False
-            rel = entry.path[len(base) :] if entry.path.startswith(base) else entry.path
-            rel = rel.replace(os.sep, "/")
-            if is_dir:
-                if entry.name in LISTING_SKIP or (skip is not None and Path(entry.path) == skip):
-                    continue
-                out.append(rel + "/")
-                stack.append(Path(entry.path))
-            else:
-                out.append(rel)
-    out.sort()
-    return out
-
-
-def _file_digest(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return ""
-
-
-def _git_head(root: Path) -> str:
-    """The commit checked out, when the root is in a git work tree: rules read file histories
-    (RB7xx compares `Last Updated` with the last commit), and a commit changes them."""
-    if not any((folder / ".git").exists() for folder in (root, *root.parents)):
-        return ""
-    import subprocess
-
-    try:
-        proc = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "HEAD", "--is-shallow-repository"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return "unavailable"
-    return proc.stdout.strip() if proc.returncode == 0 else f"error {proc.returncode}"
-
-
-def fingerprint(config: Config, rule_ids: Iterable[str], today: dt.date, folder: Path) -> str:
-    """Everything besides the checked files that a rule may read, as one digest."""
-    h = hashlib.sha256()
-    _feed(h, "format", FORMAT)
-    _tool_stamp(h)
-    _feed(h, "config", _config_text(config), "rules", ",".join(sorted(rule_ids)))
-    _feed(h, "today", today.isoformat())
-    root = config.root.resolve()
-    listing = _listing(root, folder)
-    _feed(h, "tree", len(listing), *listing)
-    inputs = [
-        config.template,
-        config.drill_template,
-        config.contracts,
-        config.schemas,
-        config.programs,
-        config.artifacts,
-        config.requirements,
-        config.makefile,
-        config.samples,
-    ]
-    prefixes = tuple(
-        os.path.relpath(config.path(p), root).replace(os.sep, "/").rstrip("/") for p in inputs
-    )
-    for rel in listing:
-        if rel.endswith("/"):
-            continue
-        name = rel.rsplit("/", 1)[-1]
-        wanted = (
-            name in TEMPLATE_NAMES
-            or any(rel == p or rel.startswith(p + "/") for p in prefixes)
-            or (config.introspect and rel.endswith(".py"))
-        )
-        if wanted:
-            _feed(h, "input", rel, _file_digest(root / rel))
-    _feed(h, "git", _git_head(root))
-    if config.shellcheck:
-        import shutil
-
-        tool = shutil.which("shellcheck")
-        stamp = (os.stat(tool).st_size, os.stat(tool).st_mtime_ns) if tool else ()
-        _feed(h, "shellcheck", tool, *stamp)
-    return h.hexdigest()
-
-
 def entry_key(path: str, digest: str) -> str:
     """A document's key: its path (its kind follows from the path and the configuration, both
     in the fingerprint) and the digest of its bytes."""
@@ -195,12 +55,12 @@ def entry_key(path: str, digest: str) -> str:
 
 def scope_key(library: Library) -> str:
     h = hashlib.sha256()
-    _feed(h, "scope", *sorted(str(p) for p in library.scope))
+    feed(h, "scope", *sorted(str(p) for p in library.scope))
     for other in library.other_files:  # checked non-Markdown files (samples, schemas): content
-        _feed(h, "other", other, library.digest(str(library.absolute(other))))
-    _feed(h, "checked", *library.checked)
+        feed(h, "other", other, library.digest(str(library.absolute(other))))
+    feed(h, "checked", *library.checked)
     for p in library.problems:
-        _feed(h, "problem", p.path, p.kind, p.line, p.column, p.message)
+        feed(h, "problem", p.path, p.kind, p.line, p.column, p.message)
     return h.hexdigest()
 
 
@@ -211,18 +71,17 @@ def _fix_out(fix: Fix | None) -> Any:
     if fix is None:
         return None
     edits = [[e.line, e.column, e.end_line, e.end_column, e.replacement] for e in fix.edits]
-    return [fix.description, edits, fix.path, fix.safe]
+    return [fix.description, edits, fix.path]
 
 
 def _fix_in(data: Any) -> Fix | None:
     if data is None:
         return None
-    description, edits, path, safe = data
+    description, edits, path = data
     return Fix(
         _str(description),
         tuple(Edit(_int(a), _int(b), _int(c), _int(d), _str(r)) for a, b, c, d, r in _list(edits)),
         None if path is None else _str(path),
-        _bool(safe),
     )
 
 

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .errors import UsageError
-from .rule import SEVERITIES, Severity
+from .findings import SEVERITIES, Severity
 
 CONFIG_FILE = "runbook-lint.toml"
 DEFAULT_GOVERNANCE = (r"\bADR-\d+\b", r"\bFR-?\d+\b")

@@ -23,13 +23,16 @@ from .config import Config
 from .context import Context
 from .document import Document
 from .errors import UsageError
+from .findings import Finding, Hit
 from .library import Exported, Library
-from .rule import Finding, Hit, Rule
+from .rule import Rule
+from .rules.rb0_file import INTERNAL_ERROR
 from .suppressions import Suppression
 from .suppressions import parse as parse_suppressions
 
 T = TypeVar("T")
-INTERNAL_ERROR = "RB000"
+# Findings about suppression comments themselves. Unlike RB000 these two ids have no catalogue
+# entry yet, so `rules` and `explain` do not list them.
 UNUSED_SUPPRESSION = "RB009"
 BAD_DIRECTIVE = "RB010"
 
@@ -66,8 +69,8 @@ def _internal(rule: Rule, path: str, exc: BaseException) -> Finding:
         path,
         1,
         1,
-        INTERNAL_ERROR,
-        "error",
+        INTERNAL_ERROR.id,
+        INTERNAL_ERROR.severity,
         f"rule {rule.id} ({rule.name}) failed on this file: {type(exc).__name__}: {exc}{where}; "
         "the other rules still ran",
     )
@@ -140,13 +143,6 @@ class Filter:
         self.suppressions: dict[str, list[Suppression]] = {}
         self.used: set[Suppression] = set()
 
-    def add_document(self, doc: Document) -> list[Finding]:
-        found, bad = parse_suppressions(doc)
-        self.suppressions[doc.path] = found
-        return [
-            Finding(doc.path, b.line, b.column, BAD_DIRECTIVE, "warning", b.message) for b in bad
-        ]
-
     def add_suppressions(self, path: str, found: Iterable[Suppression]) -> None:
         self.suppressions[path] = list(found)
 
@@ -162,7 +158,7 @@ class Filter:
     def keep(self, finding: Finding) -> bool:
         if not enabled(finding.rule, self.select, self.ignore):
             return False
-        if finding.rule != INTERNAL_ERROR and self._path_ignored(finding):
+        if finding.rule != INTERNAL_ERROR.id and self._path_ignored(finding):
             return False
         for suppression in self.suppressions.get(finding.path, ()):
             if suppression.covers(finding.rule, finding.line):
@@ -356,7 +352,7 @@ def run(
 
     kept = [filt.severity(f) for f in raw if library.in_scope(f.path) and filt.keep(f)]
     if enabled(UNUSED_SUPPRESSION, chosen_select, chosen_ignore):
-        kept.extend(filt.unused({r.id for r in active} | {INTERNAL_ERROR}))
+        kept.extend(filt.unused({r.id for r in active} | {INTERNAL_ERROR.id}))
     unique = {(f.sort_key(), f.severity): f for f in kept}
     findings = sorted(unique.values(), key=Finding.sort_key)
     suppressions = [s for items in filt.suppressions.values() for s in items]

@@ -158,7 +158,7 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
         folder = self.root / prefix
         if not folder.is_dir():
             return
-        from .library import SKIP_DIRS
+        from .library.discovery import SKIP_DIRS
 
         docs_dir = Path(config.docs_dir).resolve()
         for dirpath, dirnames, filenames in os.walk(folder):

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 
 from . import __version__
 from .engine import Report
-from .rule import Finding, Rule
+from .rule import Rule
 
 INFORMATION_URI = "https://runbook-lint.local/rules/"
 
@@ -128,7 +128,3 @@ FORMATS: dict[str, Callable[[Report, Sequence[Rule]], str]] = {
 
 def render(name: str, report: Report, rules: Sequence[Rule]) -> str:
     return FORMATS[name](report, rules)
-
-
-def describe(finding: Finding) -> str:
-    return f"{finding.path}:{finding.line}:{finding.column}: {finding.rule} {finding.message}"

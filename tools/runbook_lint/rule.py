@@ -1,4 +1,4 @@
-"""Rules: what one check is, and what it reports.
+"""Rules: what one check is.
 
 A rule is a frozen record: a stable id, a kebab-case name, a default severity, a one-line
 summary, a rationale, a bad and a good example, and one check function. Per-document rules take
@@ -11,70 +11,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
+
+from .findings import SEVERITIES, Hit, Severity
 
 if TYPE_CHECKING:
     from .context import Context
     from .document import Document
     from .library import Library
 
-Severity = Literal["error", "warning", "info"]
-SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
-
 DOC_KINDS = frozenset({"runbook", "drill", "index", "template", "drill-template", "other"})
 RUNBOOKS = frozenset({"runbook", "drill"})
-
-
-@dataclass(frozen=True)
-class Edit:
-    """Replace the text between two 1-based (line, column) positions of a file."""
-
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    replacement: str
-
-
-@dataclass(frozen=True)
-class Fix:
-    description: str
-    edits: tuple[Edit, ...]
-    path: str | None = None  # another file than the finding's (e.g. the index)
-    safe: bool = True
-
-
-@dataclass(frozen=True)
-class Hit:
-    line: int
-    column: int
-    message: str
-    path: str | None = None  # required for library rules; defaults to the document's path
-    fix: Fix | None = None
-
-
-@dataclass(frozen=True)
-class Finding:
-    path: str
-    line: int
-    column: int
-    rule: str
-    severity: Severity
-    message: str
-    fix: Fix | None = field(default=None, compare=False)
-
-    def sort_key(self) -> tuple[str, int, int, str, str]:
-        return (self.path, self.line, self.column, self.rule, self.message)
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "path": self.path,
-            "line": self.line,
-            "column": self.column,
-            "rule": self.rule,
-            "severity": self.severity,
-            "message": self.message,
-        }
 
 
 DocCheck = Callable[["Document", "Context"], Iterable[Hit]]
@@ -105,10 +52,6 @@ class Rule:
     # Work every worker would repeat (loading contracts), done once in the main process
     # before the workers are forked.
     prepare: Callable[[Context], None] | None = None
-
-    @property
-    def family(self) -> str:
-        return self.id[:3]
 
 
 _ID_RE = re.compile(r"^RB\d{3}$")

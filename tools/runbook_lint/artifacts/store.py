@@ -1,19 +1,23 @@
-"""What RB5xx and RB6xx rules share for one run: the catalog and the schemas, loaded once."""
+"""What RB5xx and RB6xx rules share for one run: the catalog and the schemas, loaded once,
+what is wrong with a schema, and the field references a schema does not define."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from ..findings import Hit
 from .catalog import Artifact, Catalog, CatalogError, load
-from .references import FieldRef
-from .schemas import SchemaFile, SchemaStore, is_schema_file, load_file
+from .positions import format_path
+from .references import FieldRef, field_refs
+from .schemas import SchemaFile, SchemaStore, is_schema_file, load_file, local_refs, remote_reason
 
 if TYPE_CHECKING:
     from ..context import Context
+    from ..document import Document
 
 
 @dataclass
@@ -63,6 +67,58 @@ class Artifacts:
             "" if where == dotted else f" (no '{where}')"
         )
 
+    def schema_problems(self, display: str) -> Iterator[tuple[tuple[int, int], str]]:
+        """What is wrong with the schema file `display` ((line, column), message): not JSON,
+        not a valid draft 2020-12 schema, or a local $ref that resolves to no schema."""
+        file = self.schemas.get(display)
+        if file is None:
+            return
+        if file.error is not None:
+            exc = file.error
+            yield (exc.lineno, exc.colno) if exc.doc else (1, 1), f"not valid JSON: {exc.msg}"
+            return
+        assert file.parsed is not None
+        from jsonschema import Draft202012Validator
+        from jsonschema.exceptions import SchemaError
+
+        try:
+            Draft202012Validator.check_schema(file.contents)
+        except SchemaError as exc:
+            pos = file.parsed.value_position(tuple(exc.absolute_path))
+            yield (
+                (pos.line, pos.column),
+                f"not a valid draft 2020-12 schema at {format_path(tuple(exc.absolute_path))}: "
+                f"{exc.message}",
+            )
+        for where, ref in local_refs(file.contents):
+            if (
+                remote_reason(ref) is None
+                and self.schemas.resolve(
+                    ref, _base_at(file.contents, where, self.schemas.base(file))
+                )
+                is None
+            ):
+                pos = file.parsed.value_position(where)
+                yield (pos.line, pos.column), f"$ref '{ref}' does not resolve to a local schema"
+
+    def schema_is_valid(self, display: str) -> bool:
+        """Whether the schema file `display` has no problem (asked once per file and run)."""
+        if display not in self.schema_validity:
+            self.schema_validity[display] = not any(True for _ in self.schema_problems(display))
+        return self.schema_validity[display]
+
+
+def _base_at(root: Any, where: tuple[Any, ...], base: str) -> str:
+    """The base URI at `where` in a schema: `base`, moved by each `$id` on the way."""
+    from urllib.parse import urljoin
+
+    node = root
+    for part in where[:-1]:
+        if isinstance(node, dict) and isinstance(node.get("$id"), str) and node is not root:
+            base = urljoin(base, node["$id"])
+        node = node[part]
+    return base
+
 
 def artifacts(ctx: Context) -> Artifacts:
     return ctx.memo("artifacts", lambda: _load(ctx))
@@ -90,3 +146,24 @@ def _load(ctx: Context) -> Artifacts:
         return store
 
     return Artifacts(catalog, error, catalog_display, load_schemas, schemas_dir)
+
+
+def unresolved_fields(doc: Document, ctx: Context, prefix: str = "") -> Iterator[Hit]:
+    """A Hit for each field reference of `doc` its artifact's schema does not define, and for
+    each explicit `file#field` reference to a file that is not an artifact; `prefix` goes
+    before the message of the former."""
+    state = artifacts(ctx)
+    if state.catalog is None:
+        return
+    for ref in field_refs(doc, state.catalog):
+        if not ref.artifacts:
+            if ref.via == "explicit":
+                yield Hit(
+                    ref.line,
+                    ref.column,
+                    f"'{ref.text.split('#')[0]}' is not an artifact in {state.catalog_path}",
+                )
+            continue
+        message = state.unresolved(ref)
+        if message:
+            yield Hit(ref.line, ref.column, prefix + message)

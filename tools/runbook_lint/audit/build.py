@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,6 +12,7 @@ from .. import __version__
 from ..config import Config
 from ..context import today
 from ..errors import UsageError
+from ..git import git_output
 from ..library import Library
 from ..requirements import Procedure, RequirementsError
 from ..requirements import load as load_requirements
@@ -102,27 +102,15 @@ class AuditReport:
         return statuses.count("pass"), statuses.count("fail")
 
 
-def _git(root: Path, *args: str) -> str | None:
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(root), *args],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout if done.returncode == 0 else None
-
-
 def revision(root: Path, library_dir: Path) -> Revision | None:
     """The commit the library is at, its date, and whether the library has local changes."""
-    head = _git(root, "log", "-1", "--format=%H %cI")
+    head = git_output(root, "log", "-1", "--format=%H %cI", timeout=30)
     if not head or not head.strip():
         return None
     commit, _, date = head.strip().partition(" ")
-    status = _git(root, "status", "--porcelain", "--untracked-files=all", "--", str(library_dir))
+    status = git_output(
+        root, "status", "--porcelain", "--untracked-files=all", "--", str(library_dir), timeout=30
+    )
     return Revision(commit, date, bool(status and status.strip()))
 
 

@@ -121,13 +121,10 @@ def _escalation(doc: Document) -> Evidence:
 
 
 def _rehearsed(doc: Document, library: Library) -> Document | None:
-    from ..rules.rb6_drills import _declaration
-
-    found = _declaration(doc)
-    if found is None or found[2] is None:
+    found = doc.declared_runbook
+    if found is None or found.target is None:
         return None
-    here = library.absolute(doc.path).parent
-    for candidate in ((here / found[2]).resolve(), (library.runbooks_dir / found[2]).resolve()):
+    for candidate in library.declared_runbook_paths(doc, found.target):
         if candidate.is_file():
             return library.document(candidate)
     return None
@@ -254,15 +251,12 @@ def fr147(doc: Document, library: Library, patterns: list[re.Pattern[str]]) -> C
 
 def index_lines(library: Library) -> dict[Path, int]:
     """Files the index links to, with the line of the first link to each."""
-    from ..rules.rb3_links import resolve, split_target
-
     index = library.index
     if index is None:
         return {}
     found: dict[Path, int] = {}
     for link in index.links:
-        scheme, path, _ = split_target(link.target.strip())
-        if scheme or not path:
-            continue
-        found.setdefault(resolve(library, index, path), link.line)
+        path = library.linked_file(index, link.target)
+        if path is not None:
+            found.setdefault(path, link.line)
     return found

@@ -10,7 +10,10 @@ from ..rule import Rule, validate_rules
 # Rule modules, by family. Each exports RULES: tuple[Rule, ...].
 MODULES = (
     "rb0_file",
-    "rb1_template",
+    "rb1_sections",
+    "rb1_metadata",
+    "rb1_steps",
+    "rb1_tables",
     "rb2_labels",
     "rb3_links",
     "rb3_signals",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
 from typing import TYPE_CHECKING
 
-from ..rule import DOC_KINDS, Edit, Fix, Hit, Rule
+from ..findings import Edit, Fix, Hit
+from ..mojibake import find_mojibake
+from ..rule import DOC_KINDS, Rule
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -22,28 +23,6 @@ def _problems(kinds: tuple[str, ...]) -> object:
                 yield Hit(problem.line, problem.column, problem.message, path=problem.path)
 
     return check
-
-
-@cache
-def _mojibake_re() -> re.Pattern[str]:
-    # Characters that bytes 0x80-0xBF become when UTF-8 is misread as Windows-1252.
-    trail = "".join(
-        sorted({bytes([b]).decode("cp1252", "ignore") for b in range(0x80, 0xC0)} - {""})
-    )
-    lead = "".join(chr(c) for c in range(0xC2, 0xF5))
-    return re.compile(f"[{re.escape(lead)}][{re.escape(trail)}]{{1,3}}")
-
-
-def find_mojibake(text: str) -> Iterator[tuple[int, int, str]]:
-    """(start, end, repaired) for each run of UTF-8 text misread as Windows-1252."""
-    pattern = _mojibake_re()
-    for match in pattern.finditer(text):
-        chunk = match.group(0)
-        try:
-            repaired = chunk.encode("cp1252").decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            continue
-        yield match.start(), match.end(), repaired
 
 
 def check_mojibake(doc: Document, ctx: Context) -> Iterator[Hit]:
@@ -82,24 +61,27 @@ def check_controls(doc: Document, ctx: Context) -> Iterator[Hit]:
             break
 
 
-RULES = (
-    Rule(
-        id="RB000",
-        name="internal-error",
-        severity="error",
-        engine=True,
-        runnable_examples=False,
-        summary="A rule failed on this file; the other rules still ran.",
-        rationale=(
-            "A linter that crashes on one odd file blocks every commit. When a rule raises, the "
-            "failure is reported as a finding on the file it failed on, with the rule and the "
-            "exception, and every other rule and file is still checked. Report it: it is a bug "
-            "in runbook-lint, not in the runbook."
-        ),
-        bad="(reported when a rule raises while checking a file)",
-        good="(no rule raises)",
-        kinds=DOC_KINDS,
+# Reported by the engine itself when a rule raises (engine.py).
+INTERNAL_ERROR = Rule(
+    id="RB000",
+    name="internal-error",
+    severity="error",
+    engine=True,
+    runnable_examples=False,
+    summary="A rule failed on this file; the other rules still ran.",
+    rationale=(
+        "A linter that crashes on one odd file blocks every commit. When a rule raises, the "
+        "failure is reported as a finding on the file it failed on, with the rule and the "
+        "exception, and every other rule and file is still checked. Report it: it is a bug "
+        "in runbook-lint, not in the runbook."
     ),
+    bad="(reported when a rule raises while checking a file)",
+    good="(no rule raises)",
+    kinds=DOC_KINDS,
+)
+
+RULES = (
+    INTERNAL_ERROR,
     Rule(
         id="RB001",
         name="not-utf8",

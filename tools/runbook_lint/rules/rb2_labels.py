@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..rule import Hit, Rule
+from ..findings import Hit
+from ..rule import Rule
 
 if TYPE_CHECKING:
     from ..context import Context

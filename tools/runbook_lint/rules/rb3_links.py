@@ -8,17 +8,17 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit
 
-from ..library import fact
-from ..rule import DOC_KINDS, Fix, Hit, Rule
+from ..findings import Fix, Hit
+from ..library.facts import fact
+from ..library.links import SCHEME_RE, split_target
+from ..rule import DOC_KINDS, Rule
 
 if TYPE_CHECKING:
     from ..context import Context
     from ..document import Document, Link
     from ..library import Library
 
-_SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 UNSAFE_SCHEMES = frozenset({"javascript", "data", "vbscript"})
 _ID_ATTR_RE = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 
@@ -34,27 +34,6 @@ Owner: Platform Operations
 - [Recovery](recovery.md#procedure)
 """
 _RECOVERY = "# Recovery\n\n## Procedure\n\nSteps.\n"
-
-
-def split_target(target: str) -> tuple[str, str | None, str | None]:
-    """(scheme, path, fragment) of a link target; scheme is '' for relative links."""
-    match = _SCHEME_RE.match(target)
-    if match and len(match.group(1)) > 1:  # a single letter is a Windows drive, not a scheme
-        return match.group(1).lower(), None, None
-    parts = urlsplit(target)
-    path = unquote(parts.path) if parts.path else None
-    fragment = unquote(parts.fragment) if "#" in target else None
-    return "", path, fragment
-
-
-def resolve(library: Library, doc: Document, path: str) -> Path:
-    return resolve_from(library, library.absolute(doc.path).parent, path)
-
-
-def resolve_from(library: Library, base: Path, path: str) -> Path:
-    if path.startswith("/"):
-        return (library.root / path.lstrip("/")).resolve()
-    return (base / path).resolve()
 
 
 @fact("anchors")
@@ -78,7 +57,7 @@ def check_broken_link(doc: Document, ctx: Context) -> Iterator[Hit]:
     for link, path, _ in _relative_links(doc):
         if not path:
             continue
-        target = resolve(library, doc, path)
+        target = library.resolve(doc, path)
         if not (target == library.root or library.root in target.parents):
             continue  # RB305 reports it
         if not target.exists():
@@ -94,7 +73,7 @@ def check_index_entries(doc: Document, ctx: Context) -> Iterator[Hit]:
     for link, path, _ in _relative_links(doc):
         if not path:
             continue
-        target = resolve(library, doc, path)
+        target = library.resolve(doc, path)
         if not target.exists():
             yield Hit(
                 link.line,
@@ -110,7 +89,7 @@ def check_anchor(doc: Document, ctx: Context) -> Iterator[Hit]:
         if not fragment:
             continue
         if path:
-            target = resolve(library, doc, path)
+            target = library.resolve(doc, path)
             if target.suffix.lower() not in (".md", ".markdown") or not target.is_file():
                 continue
             found: frozenset[str] | None = library.fact(target, "anchors")
@@ -134,7 +113,7 @@ def check_outside(doc: Document, ctx: Context) -> Iterator[Hit]:
     for link, path, _ in _relative_links(doc):
         if not path:
             continue
-        target = resolve(library, doc, path)
+        target = library.resolve(doc, path)
         if not (target == library.root or library.root in target.parents):
             yield Hit(
                 link.line,
@@ -153,7 +132,7 @@ def _as_browser_reads(link: Link) -> str:
 
 def check_scheme(doc: Document, ctx: Context) -> Iterator[Hit]:
     for link in doc.links:
-        match = _SCHEME_RE.match(_as_browser_reads(link))
+        match = SCHEME_RE.match(_as_browser_reads(link))
         if match and match.group(1).lower() in UNSAFE_SCHEMES:
             yield Hit(
                 link.line,
@@ -247,7 +226,7 @@ def check_not_in_index(library: Library, ctx: Context) -> Iterator[Hit]:
             if os.path.normpath(path) in listed:
                 continue
         if resolved is None:
-            resolved = {resolve_from(library, base, link) for link in links}
+            resolved = {library.resolve_from(base, link) for link in links}
         if path.resolve() in resolved:
             continue
         yield Hit(
@@ -260,7 +239,7 @@ def check_not_in_index(library: Library, ctx: Context) -> Iterator[Hit]:
 
 
 def _index_fix(library: Library, path: Path) -> Fix | None:
-    from ..scaffold import index_row_fix
+    from ..fixes.index_row import index_row_fix
 
     doc = library.document(path)
     title = doc.title.text if doc is not None and doc.title else path.stem

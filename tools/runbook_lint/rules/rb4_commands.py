@@ -11,23 +11,24 @@ import contextlib
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from ..commands import analysis as an
-from ..commands import checker as ck
-from ..rule import DOC_KINDS, Hit, Rule
+from ..findings import Hit
+from ..rule import DOC_KINDS, Rule
+from ..shell import analysis as an
+from ..shell import problems as pb
 
 if TYPE_CHECKING:
-    from ..commands.programs import Registry
     from ..context import Context
     from ..document import Document
+    from ..shell.programs import Registry
 
 BUILTIN = ("runbook-lint", "argparse:runbook_lint.cli:build_parser")
 
 
 def registry(ctx: Context) -> Registry:
     def load() -> Registry:
-        from ..commands.loader import ContractError
-        from ..commands.programs import Program, load_registry
         from ..errors import UsageError
+        from ..shell.loader import ContractError
+        from ..shell.programs import Program, load_registry
 
         config = ctx.config
         try:
@@ -54,13 +55,13 @@ def prepare(ctx: Context) -> None:
 
 def issues(doc: Document, ctx: Context) -> list[an.Issue]:
     def compute() -> list[an.Issue]:
-        from ..commands.snippets import SHELL_LANGS
+        from ..shell.snippets import SHELL_LANGS
 
         if not doc.inline_codes and not any(b.lang in SHELL_LANGS for b in doc.code_blocks):
             return []  # nothing to check: load neither contracts nor the shell grammar
-        from ..commands.introspect import IntrospectionError
-        from ..commands.loader import ContractError
         from ..errors import UsageError
+        from ..shell.introspect import IntrospectionError
+        from ..shell.loader import ContractError
 
         reg = registry(ctx)
         path = doc.path
@@ -192,7 +193,7 @@ RULES = (
     _rule(
         "RB422",
         "unknown-subcommand",
-        ck.UNKNOWN_SUBCOMMAND,
+        pb.UNKNOWN_SUBCOMMAND,
         "A command names a subcommand its program does not have.",
         "A subcommand that never existed (or was renamed) fails at the worst moment; the "
         "contract says what exists.",
@@ -202,7 +203,7 @@ RULES = (
     _rule(
         "RB423",
         "unknown-option",
-        ck.UNKNOWN_OPTION,
+        pb.UNKNOWN_OPTION,
         "A command uses an option its program (or that subcommand) does not accept.",
         "Renamed flags are the commonest stale-runbook failure. Options of a program are valid "
         "before its subcommand only, as argparse and click parse them.",
@@ -212,7 +213,7 @@ RULES = (
     _rule(
         "RB424",
         "missing-required-option",
-        ck.MISSING_OPTION,
+        pb.MISSING_OPTION,
         "A command leaves out an option its contract requires.",
         "The program will stop with a usage error; the runbook should show the full command.",
         _block("opsctl restore"),
@@ -222,7 +223,7 @@ RULES = (
     _rule(
         "RB425",
         "missing-required-argument",
-        ck.MISSING_ARGUMENT,
+        pb.MISSING_ARGUMENT,
         "A command leaves out a positional argument its contract requires.",
         "The program will stop with a usage error; use a `<placeholder>` for values the "
         "operator supplies.",
@@ -232,7 +233,7 @@ RULES = (
     _rule(
         "RB426",
         "invalid-value",
-        ck.INVALID_VALUE,
+        pb.INVALID_VALUE,
         "A command gives an option or argument a value outside its accepted values.",
         "Choices are closed sets (`--format text|json|sarif|github`); a value outside them "
         "is a usage error.",
@@ -242,7 +243,7 @@ RULES = (
     _rule(
         "RB427",
         "option-value-missing",
-        ck.VALUE_MISSING,
+        pb.VALUE_MISSING,
         "An option that needs a value is given none.",
         "Without its value the option swallows the next flag or fails; write the value or a "
         "`<placeholder>`.",
@@ -252,7 +253,7 @@ RULES = (
     _rule(
         "RB428",
         "flag-given-value",
-        ck.FLAG_VALUE,
+        pb.FLAG_VALUE,
         "A flag (an option that takes no value) is given one with `=`.",
         "Flags are on or off; `--json=yes` is a usage error in argparse and click.",
         _block("opsctl status --json=yes"),
@@ -262,7 +263,7 @@ RULES = (
     _rule(
         "RB429",
         "too-many-arguments",
-        ck.TOO_MANY,
+        pb.TOO_MANY,
         "A command has more positional arguments than its contract allows.",
         "An extra word is usually a flag that lost its dashes or a value whose option was dropped.",
         _block("runbook-lint explain RB101 RB102"),
@@ -304,7 +305,7 @@ RULES = (
     _rule(
         "RB433",
         "exclusive-options",
-        ck.EXCLUSIVE,
+        pb.EXCLUSIVE,
         "A command combines options its contract declares mutually exclusive.",
         "argparse rejects `--json --table` when the two are in one exclusive group.",
         _block("opsctl status --json --table"),
@@ -314,7 +315,7 @@ RULES = (
     _rule(
         "RB434",
         "missing-subcommand",
-        ck.MISSING_SUBCOMMAND,
+        pb.MISSING_SUBCOMMAND,
         "A command stops at a program or group that needs a subcommand.",
         "The program prints its usage and exits non-zero instead of doing anything.",
         _block("runbook-lint"),

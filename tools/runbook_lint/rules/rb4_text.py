@@ -7,7 +7,8 @@ import unicodedata
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..rule import DOC_KINDS, Edit, Fix, Hit, Rule
+from ..findings import Edit, Fix, Hit
+from ..rule import DOC_KINDS, Rule
 from ..secrets import find_secrets, secret_candidates
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ def code_spans(doc: Document) -> Iterator[tuple[int, int, str]]:
 
 
 def check_lookalikes(doc: Document, ctx: Context) -> Iterator[Hit]:
-    from .rb0_file import find_mojibake
+    from ..mojibake import find_mojibake
 
     for line, column, text in code_spans(doc):
         if text.isascii() or _LOOKALIKE_RE.search(text) is None:

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..artifacts.positions import ParsedJson, format_path, parse
-from ..artifacts.references import field_refs
 from ..artifacts.schemas import local_refs, remote_reason
-from ..artifacts.store import Artifacts, artifacts
-from ..rule import Hit, Rule
+from ..artifacts.store import Artifacts, artifacts, unresolved_fields
+from ..findings import Hit
+from ..rule import Rule
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -90,7 +90,7 @@ def _decode_hit(exc: json.JSONDecodeError, path: str, number: int, jsonl: bool) 
 
 def _not_utf8(display: str, path: Path) -> Iterator[Hit]:
     """JSON is UTF-8: a sample in another encoding is not JSON (and was otherwise unchecked)."""
-    from ..library import decode
+    from ..library.files import decode
 
     try:
         data = path.read_bytes()
@@ -133,7 +133,7 @@ def check_schema_violation(library: Library, ctx: Context) -> Iterator[Hit]:
     for display, path, system, relative in _samples(library, ctx):
         artifact = state.catalog.for_sample(system, relative)
         schema = state.schema_for(artifact) if artifact else None
-        if schema is None or schema.contents is None or not _valid_schema(state, schema.display):
+        if schema is None or schema.contents is None or not state.schema_is_valid(schema.display):
             continue
         text = _read(path)
         if text is None:
@@ -172,12 +172,6 @@ def _validator(state: Artifacts, schema: Any) -> Any:
     )
 
 
-def _valid_schema(state: Artifacts, display: str) -> bool:
-    if display not in state.schema_validity:
-        state.schema_validity[display] = not any(True for _ in _schema_problems(state, display))
-    return state.schema_validity[display]
-
-
 def check_without_schema(library: Library, ctx: Context) -> Iterator[Hit]:
     state = artifacts(ctx)
     if state.catalog is None:
@@ -210,50 +204,6 @@ def check_without_schema(library: Library, ctx: Context) -> Iterator[Hit]:
             )
 
 
-def _schema_problems(state: Artifacts, display: str) -> Iterator[tuple[tuple[int, int], str]]:
-    file = state.schemas.get(display)
-    if file is None:
-        return
-    if file.error is not None:
-        exc = file.error
-        yield (exc.lineno, exc.colno) if exc.doc else (1, 1), f"not valid JSON: {exc.msg}"
-        return
-    assert file.parsed is not None
-    from jsonschema import Draft202012Validator
-    from jsonschema.exceptions import SchemaError
-
-    try:
-        Draft202012Validator.check_schema(file.contents)
-    except SchemaError as exc:
-        pos = file.parsed.value_position(tuple(exc.absolute_path))
-        yield (
-            (pos.line, pos.column),
-            f"not a valid draft 2020-12 schema at {format_path(tuple(exc.absolute_path))}: "
-            f"{exc.message}",
-        )
-    for where, ref in local_refs(file.contents):
-        if (
-            remote_reason(ref) is None
-            and state.schemas.resolve(
-                ref, _base_at(state, file.contents, where, state.schemas.base(file))
-            )
-            is None
-        ):
-            pos = file.parsed.value_position(where)
-            yield (pos.line, pos.column), f"$ref '{ref}' does not resolve to a local schema"
-
-
-def _base_at(state: Artifacts, root: Any, where: tuple[Any, ...], base: str) -> str:
-    from urllib.parse import urljoin
-
-    node = root
-    for part in where[:-1]:
-        if isinstance(node, dict) and isinstance(node.get("$id"), str) and node is not root:
-            base = urljoin(base, node["$id"])
-        node = node[part]
-    return base
-
-
 def _schema_files(library: Library, state: Artifacts) -> Iterator[str]:
     for display in library.other_files:
         if display in state.schemas.files:
@@ -263,7 +213,7 @@ def _schema_files(library: Library, state: Artifacts) -> Iterator[str]:
 def check_invalid_schema(library: Library, ctx: Context) -> Iterator[Hit]:
     state = artifacts(ctx)
     for display in _schema_files(library, state):
-        for (line, column), message in _schema_problems(state, display):
+        for (line, column), message in state.schema_problems(display):
             yield Hit(line, column, message, path=display)
     catalog_in_scope = state.catalog_path in library.other_files
     if not catalog_in_scope:
@@ -330,27 +280,6 @@ def check_sample_secret(library: Library, ctx: Context) -> Iterator[Hit]:
                     "<placeholder> and rotate the exposed secret",
                     path=display,
                 )
-
-
-def unresolved_fields(doc: Document, ctx: Context, prefix: str = "") -> Iterator[Hit]:
-    """A Hit for each field reference of `doc` its artifact's schema does not define, and for
-    each explicit `file#field` reference to a file that is not an artifact; `prefix` goes
-    before the message of the former."""
-    state = artifacts(ctx)
-    if state.catalog is None:
-        return
-    for ref in field_refs(doc, state.catalog):
-        if not ref.artifacts:
-            if ref.via == "explicit":
-                yield Hit(
-                    ref.line,
-                    ref.column,
-                    f"'{ref.text.split('#')[0]}' is not an artifact in {state.catalog_path}",
-                )
-            continue
-        message = state.unresolved(ref)
-        if message:
-            yield Hit(ref.line, ref.column, prefix + message)
 
 
 def check_unknown_field(doc: Document, ctx: Context) -> Iterator[Hit]:

@@ -13,18 +13,14 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..artifacts.store import artifacts
-from ..rule import Hit, Rule
-from .rb5_artifacts import unresolved_fields
+from ..artifacts.store import artifacts, unresolved_fields
+from ..findings import Hit
+from ..rule import Rule
 
 if TYPE_CHECKING:
     from ..context import Context
     from ..document import Document
 
-_DECLARATION = re.compile(
-    r"^\s*(?:[-*]\s+)?(?:\*\*)?Runbook(?:\*\*)?\s*:(?:\*\*)?\s*(?P<rest>.*)$", re.IGNORECASE
-)
-_LINK = re.compile(r"\]\((?P<target>[^)#\s]+)(?:#[^)]*)?\)|`(?P<code>[^`]+\.md)`")
 _SIGN_OFF = re.compile(r"\bsign[- ]?off\b|\bsignoff\b", re.IGNORECASE)
 _RESET = re.compile(r"\b(reset|roll ?back|restore|clean ?up|tear ?down)\b", re.IGNORECASE)
 _PATHLIKE = re.compile(r"^[\w.$<>{}/-]+\.(?:jsonl?|md|txt|log)$")
@@ -68,33 +64,8 @@ _FILES = {
 _DRILL_PATH = "runbooks/drills/stale-heartbeat.md"
 
 
-def _declaration(doc: Document) -> tuple[int, int, str | None] | None:
-    """(line, column, target) of the `Runbook:` declaration; target None when it names none."""
-    front = doc.front_matter
-    if front is not None:
-        text, first = front
-        for offset, raw in enumerate(text.split("\n")):
-            m = re.match(r"^runbook\s*:\s*['\"]?([^'\"\s]+)", raw)
-            if m:
-                return first + offset, m.start(1) + 1, m.group(1)
-    in_code = {line for block in doc.code_blocks for line in range(block.line, block.end_line + 1)}
-    for number, raw in enumerate(doc.lines, 1):
-        if number in in_code:
-            continue
-        m = _DECLARATION.match(raw)
-        if m is None:
-            continue
-        link = _LINK.search(m.group("rest"))
-        if link is None:
-            return number, m.start("rest") + 1, None
-        target = link.group("target") or link.group("code")
-        start = link.start("target") if link.group("target") else link.start("code")
-        return number, m.start("rest") + start + 1, target
-    return None
-
-
 def check_runbook(doc: Document, ctx: Context) -> Iterator[Hit]:
-    found = _declaration(doc)
+    found = doc.declared_runbook
     title = doc.title
     if found is None:
         yield Hit(
@@ -104,15 +75,14 @@ def check_runbook(doc: Document, ctx: Context) -> Iterator[Hit]:
             "'Runbook: [Title](../runbook.md)'",
         )
         return
-    line, column, target = found
+    line, column, target = found.line, found.column, found.target
     if target is None:
         yield Hit(line, column, "the 'Runbook:' line names no runbook: link the runbook file")
         return
     if re.match(r"^[a-z][a-z0-9+.-]*:", target):
         yield Hit(line, column, f"'{target}' is not a runbook of this library")
         return
-    here = ctx.library.absolute(doc.path).parent
-    candidates = [(here / target).resolve(), (ctx.library.runbooks_dir / target).resolve()]
+    candidates = ctx.library.declared_runbook_paths(doc, target)
     if not any(c.is_file() for c in candidates):
         yield Hit(line, column, f"rehearsed runbook '{target}' does not exist")
     elif not any(c.is_file() and ctx.library.runbooks_dir in c.parents for c in candidates):

@@ -12,35 +12,20 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..rule import Edit, Fix, Hit, Rule
+from ..findings import Edit, Fix, Hit
+from ..git import git_output
+from ..rule import Rule
 
 if TYPE_CHECKING:
     from ..context import Context
     from ..document import Document, MetaField
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _git(cwd: Path, *args: str) -> str | None:
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(cwd), *args],
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="surrogateescape",
-            timeout=60,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout if done.returncode == 0 else None
 
 
 _PATTERNS = ("*.md", "*.markdown")
@@ -62,14 +47,14 @@ def last_commit_dates(root: Path) -> dict[Path, dt.date] | None:
 
 
 def git_state(root: Path) -> GitState | None:
-    head = _git(root, "rev-parse", "--show-toplevel", "--is-shallow-repository")
+    head = git_output(root, "rev-parse", "--show-toplevel", "--is-shallow-repository")
     if head is None:
         return None
     lines = head.splitlines()
     if len(lines) < 2 or lines[1].strip() == "true":
         return None
     top = Path(lines[0]).resolve()
-    log = _git(top, "log", "--format=%x01%as", "--name-only", "-z", "--", *_PATTERNS)
+    log = git_output(top, "log", "--format=%x01%as", "--name-only", "-z", "--", *_PATTERNS)
     if log is None:
         return None
     dates: dict[Path, dt.date] = {}
@@ -83,7 +68,9 @@ def git_state(root: Path) -> GitState | None:
             name = name.strip("\n")
             if name:
                 dates.setdefault((top / name).resolve(), date)
-    status = _git(top, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *_PATTERNS)
+    status = git_output(
+        top, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *_PATTERNS
+    )
     changed: set[Path] = set()
     entries = iter((status or "").split("\0"))
     for entry in entries:

@@ -27,9 +27,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..commands.snippets import PLACEHOLDER, Snippet, from_block, from_inline, is_cued
 from ..document import Document, Heading, slugify
-from ..rules.rb3_signals import declarations
+from ..document.signals import declarations
+from ..shell.snippets import PLACEHOLDER, Snippet, from_block, from_inline, is_cued
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -98,7 +98,7 @@ def _snippets(doc: Document) -> list[Snippet]:
 
 
 def _programs(blocks: Iterable[Snippet]) -> set[str]:
-    from ..commands.shell import parse
+    from ..shell.syntax import parse
 
     names: set[str] = set()
     for snippet in blocks:
@@ -113,12 +113,6 @@ def _programs(blocks: Iterable[Snippet]) -> set[str]:
 def _original(doc: Document, snippet: Snippet, start: int, end: int) -> str:
     line, column = snippet.position(start)
     return doc.line_text(line)[column - 1 : column - 1 + (end - start)]
-
-
-def _tree(snippet: Snippet) -> Node:
-    from ..commands.shell import _parser
-
-    return _parser().parse(snippet.text.encode("utf-8")).root_node
 
 
 def _walk(node: Node) -> Iterator[Node]:
@@ -147,6 +141,8 @@ class PagePlaceholders:
 
 
 def placeholders(doc: Document) -> PagePlaceholders:
+    from ..shell.syntax import syntax_tree
+
     found: dict[str, Placeholder] = {}
     assigned: set[str] = set()
     read: list[str] = []
@@ -159,7 +155,7 @@ def placeholders(doc: Document) -> PagePlaceholders:
             tokens[(start, end)] = token
             entry = found.setdefault(token, Placeholder(token, token[1:-1]))
             entry.uses += 1
-        for node in _walk(_tree(snippet)):
+        for node in _walk(syntax_tree(snippet)):
             if node.type == "variable_assignment":
                 name_node = node.child_by_field_name("name")
                 value = node.child_by_field_name("value")

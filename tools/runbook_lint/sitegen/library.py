@@ -14,7 +14,9 @@ from pathlib import Path
 
 from ..config import Config
 from ..document import Document, Heading, Table
-from ..library import MARKDOWN_SUFFIXES, Library, display_path
+from ..library import Library
+from ..library.discovery import display_path
+from ..library.files import MARKDOWN_SUFFIXES
 from .markdown import is_local, source_lines
 
 NavItem = str | dict[str, "str | list[NavItem]"]

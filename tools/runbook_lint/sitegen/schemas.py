@@ -386,10 +386,6 @@ def _indent(text: str) -> str:
     return "\n".join(("    " + line) if line else "" for line in text.split("\n"))
 
 
-def page_name(schema: Schema) -> str:
-    return schema.name
-
-
 def index_page(schemas: Sequence[Schema], folder: str, uri_of: Mapping[str, str], page: str) -> str:
     out = [
         "# Artifact schemas",

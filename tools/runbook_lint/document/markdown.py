@@ -1,0 +1,106 @@
+"""The one Markdown parser configuration, and safe loading of YAML front matter."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+MAX_NESTING = 200  # markdown-it's own limit on nested blocks keeps deep input bounded
+
+
+@cache
+def parser() -> MarkdownIt:
+    return _configured()
+
+
+def _configured() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
+    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table")
+    md.use(front_matter_plugin)
+    # Keep every link, including javascript: and data: ones that markdown-it would drop
+    # when rendering: this parser is for inspection, and those links are findings.
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    return md
+
+
+def parse_tokens(text: str) -> tuple[Token, ...]:
+    return tuple(parser().parse(text))
+
+
+@cache
+def _block_parser() -> MarkdownIt:
+    return _configured().disable("inline")
+
+
+def link_tokens(text: str, wanted: Callable[[str, bool], bool]) -> tuple[Token, ...]:
+    """A token stream from which a Document reads the links of `text` that can matter: every
+    block is parsed, but only the inline runs for which `wanted(source, has_references)` is
+    true are parsed inline, and only they (as paragraphs, at their own lines) and raw HTML
+    blocks are kept. Reading a few links from a large file (an index of thousands of rows)
+    costs a fraction of a full parse. `has_references` tells whether the text defines link
+    reference definitions, which an inline run may use without naming their target."""
+    from markdown_it.token import Token
+
+    md = parser()
+    env: dict[str, Any] = {}
+    tokens = _block_parser().parse(text, env)
+    references = bool(env.get("references"))
+    kept: list[Token] = []
+    for token in tokens:
+        if token.type == "html_block":
+            kept.append(token)
+        elif token.type == "inline" and wanted(token.content, references):
+            children: list[Token] = []
+            md.inline.parse(token.content, md, env, children)
+            token.children = children
+            kept.append(Token("paragraph_open", "p", 1, map=token.map))
+            kept.append(token)
+            kept.append(Token("paragraph_close", "p", -1))
+    return tuple(kept)
+
+
+class FrontMatterError(ValueError):
+    pass
+
+
+def load_front_matter(raw: str) -> dict[str, str]:
+    """Load YAML front matter safely: plain scalars only, no aliases, no object construction.
+
+    Values are returned as strings (dates keep their written form). A document that is not a
+    mapping, or that uses anchors/aliases, raises FrontMatterError.
+    """
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    # Scalars stay strings: no implicit dates, numbers or booleans.
+    _Loader.yaml_implicit_resolvers = {}
+    if "&" in raw or "*" in raw:
+        try:
+            for event in yaml.parse(raw, Loader=yaml.SafeLoader):
+                if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                    raise FrontMatterError("YAML anchors and aliases are not allowed")
+        except yaml.YAMLError as exc:
+            raise FrontMatterError(str(exc).split("\n")[0]) from exc
+    try:
+        data = yaml.load(raw, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        raise FrontMatterError(str(exc).split("\n")[0]) from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise FrontMatterError("front matter is not a mapping")
+    out: dict[str, str] = {}
+    for key, value in data.items():
+        if isinstance(value, (dict, list)):
+            continue
+        out[str(key)] = "" if value is None else str(value)
+    return out

@@ -1,0 +1,31 @@
+"""Where a link leads: its scheme, path and fragment, and the file a relative path names.
+
+The link rules, the index fix and the audit all resolve links the same way, through
+these functions and `Library.resolve`/`Library.linked_file`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
+def split_target(target: str) -> tuple[str, str | None, str | None]:
+    """(scheme, path, fragment) of a link target; scheme is '' for relative links."""
+    match = SCHEME_RE.match(target)
+    if match and len(match.group(1)) > 1:  # a single letter is a Windows drive, not a scheme
+        return match.group(1).lower(), None, None
+    parts = urlsplit(target)
+    path = unquote(parts.path) if parts.path else None
+    fragment = unquote(parts.fragment) if "#" in target else None
+    return "", path, fragment
+
+
+def resolve_path(root: Path, base: Path, path: str) -> Path:
+    """The file a link path names from the folder `base`; '/...' starts at the root."""
+    if path.startswith("/"):
+        return (root / path.lstrip("/")).resolve()
+    return (base / path).resolve()

@@ -1,0 +1,62 @@
+"""Which template a runbook follows, and what each template requires (read once per run)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ..document import Document
+from ..document.template import TemplateSpec, default_spec, spec_from_document
+from .discovery import TEMPLATE_NAMES, Discovery
+
+
+class Templates:
+    def __init__(self, layout: Discovery, document: Callable[[Path], Document | None]) -> None:
+        self.layout = layout
+        self._document = document
+        self._templates: dict[Path, TemplateSpec | None] = {}
+        self._template_of: dict[tuple[str, str], TemplateSpec | None] = {}
+
+    def template_for(self, doc: Document) -> TemplateSpec | None:
+        """The template `doc` follows; looked up once per document (every template and label
+        rule asks, and the lookup stats files)."""
+        key = (doc.path, doc.kind)
+        if key not in self._template_of:
+            self._template_of[key] = self._find_template(doc)
+        return self._template_of[key]
+
+    def _find_template(self, doc: Document) -> TemplateSpec | None:
+        layout = self.layout
+        path = layout.absolute(doc.path)
+        if doc.kind == "drill" and layout.drill_template_path.is_file():
+            return self._template(layout.drill_template_path)
+        if doc.kind not in ("runbook", "drill"):
+            return None
+        if layout.runbooks_dir in path.parents:
+            if layout.template_path.is_file():
+                return self._template(layout.template_path)
+            return self._default()
+        for folder in path.parents:
+            for name in TEMPLATE_NAMES:
+                candidate = folder / name
+                if candidate.is_file() and candidate != path:
+                    return self._template(candidate)
+            if folder == layout.root or folder == layout.cwd:
+                break
+        return None
+
+    def _default(self) -> TemplateSpec:
+        key = Path("<default>")
+        if key not in self._templates:
+            self._templates[key] = default_spec()
+        spec = self._templates[key]
+        assert spec is not None
+        return spec
+
+    def _template(self, path: Path) -> TemplateSpec | None:
+        if path not in self._templates:
+            doc = self._document(path)
+            self._templates[path] = (
+                spec_from_document(doc, self.layout.display(path)) if doc is not None else None
+            )
+        return self._templates[path]
