@@ -7,6 +7,7 @@ names the file and the key.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections.abc import Mapping
@@ -18,6 +19,8 @@ from .errors import UsageError
 from .findings import SEVERITIES, Severity
 
 CONFIG_FILE = "runbook-lint.toml"
+# A deployment's own escalation contacts file, outside the repository (`--contacts` wins).
+CONTACTS_ENV = "RUNBOOK_LINT_CONTACTS"
 DEFAULT_GOVERNANCE = (r"\bADR-\d+\b", r"\bFR-?\d+\b")
 
 
@@ -36,6 +39,8 @@ class Config:
     programs: str = "schemas/cli/programs.yaml"
     artifacts: str = "schemas/artifacts.yaml"
     requirements: str = "runbooks/requirements.yaml"
+    contacts: str = "runbooks/contacts.yaml"
+    require_contacts: bool = False
     makefile: str = "Makefile"
     introspect: tuple[str, ...] = ()
     shellcheck: bool = False
@@ -48,12 +53,22 @@ class Config:
     max_file_bytes: int = 5_000_000
     governance: tuple[str, ...] = DEFAULT_GOVERNANCE
     cache_dir: str = ".cache/runbook-lint"
+    # The contacts file a deployment supplies (RUNBOOK_LINT_CONTACTS or --contacts), an
+    # absolute path anywhere; it replaces `contacts`. Not a configuration key.
+    contacts_override: str | None = None
 
     def path(self, value: str) -> Path:
         return (self.root / value).resolve()
 
+    def contacts_path(self) -> Path:
+        """The escalation contacts file in use: the deployment's, else the repository's."""
+        if self.contacts_override:
+            return Path(self.contacts_override)
+        return self.path(self.contacts)
 
-_FIELDS = {f.name: f for f in fields(Config) if f.name not in ("root", "source")}
+
+_NOT_KEYS = ("root", "source", "contacts_override")
+_FIELDS = {f.name: f for f in fields(Config) if f.name not in _NOT_KEYS}
 _RULE_RE = re.compile(r"^RB\d{0,3}$")
 
 
@@ -148,7 +163,16 @@ def from_mapping(data: Mapping[str, Any], root: Path, where: str) -> Config:
 
 
 _FILE_KEYS = frozenset(
-    {"index", "template", "drill_template", "programs", "artifacts", "requirements", "makefile"}
+    {
+        "index",
+        "template",
+        "drill_template",
+        "programs",
+        "artifacts",
+        "requirements",
+        "contacts",
+        "makefile",
+    }
 )
 _FOLDER_KEYS = frozenset({"runbooks", "drills", "samples", "schemas", "contracts", "cache_dir"})
 
@@ -165,8 +189,25 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise UsageError(f"{path}: cannot read: {exc.strerror}") from exc
 
 
+def with_contacts(config: Config, value: str | None, where: str) -> Config:
+    """`config` using the contacts file `value` (a path outside the project is fine); `where`
+    names the option or variable that gave it. A file that does not exist is a usage error."""
+    if not value:
+        return config
+    path = Path(value).expanduser()
+    if any(ord(char) < 32 for char in value) or not path.is_file():
+        raise UsageError(f"{where}: contacts file {value!r} not found (or not a file)")
+    return replace(config, contacts_override=str(path.resolve()))
+
+
 def load(explicit: str | None = None, start: Path | None = None) -> Config:
-    """Find and load the configuration (explicit file, else the nearest one upward)."""
+    """Find and load the configuration (explicit file, else the nearest one upward), with the
+    deployment's contacts file from RUNBOOK_LINT_CONTACTS when it is set."""
+    config = _load(explicit, start)
+    return with_contacts(config, os.environ.get(CONTACTS_ENV), CONTACTS_ENV)
+
+
+def _load(explicit: str | None = None, start: Path | None = None) -> Config:
     if explicit:
         path = Path(explicit)
         if not path.is_file():

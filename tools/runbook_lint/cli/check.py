@@ -6,9 +6,8 @@ import argparse
 import sys
 from typing import Any
 
-from .. import config as config_mod
 from ..reporters import FORMATS, render
-from .options import add_config_option, add_output_option
+from .options import add_config_option, add_contacts_option, add_output_option, load_config
 
 
 def register(sub: Any) -> None:
@@ -37,6 +36,7 @@ def register(sub: Any) -> None:
         help="skip these rule ids or prefixes (comma-separated, repeatable)",
     )
     add_config_option(parser)
+    add_contacts_option(parser)
     add_output_option(parser)
     parser.add_argument(
         "--no-cache",
@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     from ..errors import UsageError
     from ..rules import all_rules
 
-    cfg = config_mod.load(args.config)
+    cfg = load_config(args)
     select, ignore = split_rules(args.select), split_rules(args.ignore)
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {args.jobs}")

@@ -86,6 +86,7 @@ class Discovery:
         self.drills_dir = config.path(config.drills)
         self.drill_template_path = config.path(config.drill_template)
         self.samples_dir = config.path(config.samples)
+        self.contacts_path = config.contacts_path()  # the deployment's file, or the repository's
         self._runbook_files: list[Path] | None = None
         self.paths: dict[str, Path] = {}  # display path -> absolute path, for every read file
         self.problems: list[LoadProblem] = []
@@ -240,6 +241,11 @@ class Discovery:
                 from ..errors import UsageError
 
                 raise UsageError(f"{target}: no such file or folder")
+        override = self.config.contacts_override
+        if override and not self._within_scope(Path(override).resolve()):
+            # The contacts file a deployment names is checked like the library's own.
+            self.scope.append(Path(override).resolve())
+            self._other(Path(override))
         return sorted(found, key=lambda p: self.display(p))
 
     def _other(self, path: Path) -> None:

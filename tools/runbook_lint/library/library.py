@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config
-from ..document import Document, Link
+from ..contacts import Contacts
+from ..document import Document, Link, normalise_title
+from ..document.escalation import CONTACT_COLUMN, EscalationRow, escalation_rows
 from ..document.template import TemplateSpec
 from .discovery import Discovery
 from .facts import FACTS
@@ -38,6 +40,7 @@ class Library(Discovery):
         self._log = ReadLog()
         self._facts: dict[tuple[Path, str], Any] = {}
         self._templates = Templates(self, self.document)
+        self._contacts: dict[Path, Contacts] = {}
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -171,3 +174,44 @@ class Library(Discovery):
     def template_for(self, doc: Document) -> TemplateSpec | None:
         """The template `doc` follows; looked up once per document."""
         return self._templates.template_for(doc)
+
+    def escalation_section(self, doc: Document) -> str | None:
+        """The title of the section whose table names escalation contacts, as the template
+        `doc` follows has it (the Story 8.9 template: Escalation); None without one."""
+        spec = self.template_for(doc)
+        for section in spec.sections if spec is not None else ():
+            if any(normalise_title(c) == CONTACT_COLUMN for c in section.table_columns):
+                return section.title
+        return None
+
+    def escalation_rows(self, doc: Document) -> tuple[EscalationRow, ...]:
+        """The rows of `doc`'s escalation table, with the role ids each names."""
+        title = self.escalation_section(doc)
+        return escalation_rows(doc, title) if title is not None else ()
+
+    def contacts(self, path: Path | None = None) -> Contacts:
+        """The escalation contacts file in use (the deployment's, else the repository's), or
+        the one at `path`; read through the library, so results depend on its content."""
+        from ..contacts import build, schema_path
+
+        path = path or self.contacts_path
+        key = self.file_key(path)
+        if key not in self._contacts:
+            loaded = self.read(path) if path.is_file() else None
+            if loaded is None:
+                self._log.record(str(key))  # a file that appears later changes the result
+            external = self.config.contacts_override is not None and key == self.file_key(
+                self.contacts_path
+            )
+            problems = loaded.problems if loaded is not None else ()
+            self._contacts[key] = build(
+                path,
+                self.display(path),
+                external,
+                loaded.data if loaded is not None and not problems else None,
+                schema_path(self.config.path(self.config.schemas)),
+                problems[0].message if problems else None,
+            )
+        else:
+            self._log.record(str(key))
+        return self._contacts[key]
