@@ -9,20 +9,21 @@ from pathlib import Path
 import pytest
 
 from .conftest import TODAY, Runner
-from .test_rules_foundation import GOOD, INDEX
+from .test_rules_foundation import CONTACTS, GOOD, INDEX
 
-LIB = {"runbooks/backup.md": GOOD, "runbooks/index.md": INDEX}
+LIB = {"runbooks/backup.md": GOOD, "runbooks/index.md": INDEX, "runbooks/contacts.yaml": CONTACTS}
 BROKEN = {
     "runbooks/backup.md": GOOD.replace("Version: 1.0", "Version: latest").replace(
         "## Rollback\n\nNot applicable: a backup changes nothing that needs undoing.\n\n", ""
     ),
     "runbooks/index.md": INDEX,
+    "runbooks/contacts.yaml": CONTACTS,
 }
 
 
 def test_clean_library_exits_zero(run: Runner) -> None:
     code, out, err = run(LIB, "check")
-    assert (code, out, err) == (0, "All checks passed (2 files).\n", "")
+    assert (code, out, err) == (0, "All checks passed (3 files).\n", "")
 
 
 def test_text_output_and_exit_one(run: Runner) -> None:
@@ -32,7 +33,7 @@ def test_text_output_and_exit_one(run: Runner) -> None:
         "runbooks/backup.md:4:10: RB112 error 'Version: latest' is not a version number such as "
         "1.0 or 2.1.3",
         "runbooks/backup.md:48:1: RB101 error missing required section 'Rollback'",
-        "Found 2 errors, 0 warnings in 2 files.",
+        "Found 2 errors, 0 warnings in 3 files.",
     ]
 
 
@@ -41,7 +42,7 @@ def test_json_output_matches_the_contract(run: Runner) -> None:
     assert code == 1
     payload = json.loads(out)
     assert payload["version"] == 1
-    assert payload["summary"] == {"files": 2, "errors": 2, "warnings": 0}
+    assert payload["summary"] == {"files": 3, "errors": 2, "warnings": 0}
     assert payload["findings"][1] == {
         "path": "runbooks/backup.md",
         "line": 48,
@@ -84,7 +85,7 @@ def test_github_annotations_escape(run: Runner) -> None:
 def test_select_and_ignore(run: Runner) -> None:
     assert run(BROKEN, "check", "--select", "RB112")[1].count("RB") == 1
     code, out, _ = run(BROKEN, "check", "--ignore", "RB1")
-    assert (code, out) == (0, "All checks passed (2 files).\n")
+    assert (code, out) == (0, "All checks passed (3 files).\n")
 
 
 def test_single_file_reports_only_that_file(run: Runner) -> None:
@@ -129,7 +130,9 @@ def test_configuration_changes_layout_and_ignores(run: Runner) -> None:
     files = {
         "ops/book.md": BROKEN["runbooks/backup.md"],
         "ops/index.md": INDEX.replace("backup.md", "book.md"),
+        "ops/contacts.yaml": CONTACTS,
         "runbook-lint.toml": 'runbooks = "ops"\nindex = "ops/index.md"\ntemplate = "ops/T.md"\n'
+        'contacts = "ops/contacts.yaml"\n'
         '[per-path-ignores]\n"ops/book.md" = ["RB112"]\n'
         "[severity]\nRB101 = 'warning'\n",
     }
@@ -137,7 +140,7 @@ def test_configuration_changes_layout_and_ignores(run: Runner) -> None:
     assert code == 0
     assert out.splitlines() == [
         "ops/book.md:48:1: RB101 warning missing required section 'Rollback'",
-        "Found 0 errors, 1 warning in 2 files.",
+        "Found 0 errors, 1 warning in 3 files.",
     ]
 
 

@@ -11,7 +11,7 @@ from runbook_lint.fixes.apply import apply_edits, plan, write_atomic
 
 from .conftest import Runner, write_files
 from .test_audit import commit_all, git
-from .test_rules_foundation import GOOD
+from .test_rules_foundation import CONTACTS, GOOD
 
 INDEX = "# Index\n\n| Runbook | Owner |\n|---|---|\n| [Backup](backup.md) | Ops |\n"
 TAIL = (
@@ -26,7 +26,12 @@ SCALING = GOOD.replace("# Backup Procedures", "# Scaling Procedures")
 def repo(tmp_path: Path) -> Path:
     write_files(
         tmp_path,
-        {"runbooks/backup.md": BROKEN, "runbooks/index.md": INDEX, "runbooks/scaling.md": SCALING},
+        {
+            "runbooks/backup.md": BROKEN,
+            "runbooks/index.md": INDEX,
+            "runbooks/scaling.md": SCALING,
+            "runbooks/contacts.yaml": CONTACTS,
+        },
     )
     commit_all(tmp_path, "Add a library with fixable findings")
     return tmp_path
@@ -50,7 +55,7 @@ def test_diff_previews_and_changes_nothing(run: Runner, repo: Path) -> None:
         " \n"
         "@@ -45,3 +45,10 @@\n"
         " |-----------|-------------|---------|\n"
-        " | Dump fails twice | Database on-call | pager (see index) |\n"
+        " | Dump fails twice | Database on-call | `database-on-call` |\n"
         " \n"
         "+## Rollback\n"
         "+\n"
@@ -79,7 +84,7 @@ def test_fix_applies_and_leaves_the_todo_findings(run: Runner, repo: Path) -> No
         "runbooks/backup.md:48:4: RB104 error section 'Rollback' is empty: list the rollback "
         "steps, or say why none apply ('Not applicable: ...')",
         "runbooks/backup.md:52:4: RB104 error section 'References' is empty",
-        "Found 2 errors, 0 warnings in 3 files.",
+        "Found 2 errors, 0 warnings in 4 files.",
     ]
     text = (repo / "runbooks/backup.md").read_text(encoding="utf-8")
     assert "`pg_dump --format=custom" in text

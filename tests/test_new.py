@@ -8,7 +8,7 @@ import pytest
 
 from .conftest import Runner, write_files
 from .test_audit import commit_all, git
-from .test_rules_foundation import GOOD
+from .test_rules_foundation import CONTACTS, GOOD
 
 TEMPLATE = GOOD.replace("# Backup Procedures", "# Runbook Title").replace(
     "Last Updated: 2026-11-02", "Last Updated: 2026-01-01"
@@ -60,6 +60,7 @@ def repo(tmp_path: Path) -> Path:
             "runbooks/index.md": INDEX,
             "runbooks/backup.md": GOOD,
             "runbooks/drills/backup-drill.md": DRILL_TEMPLATE,
+            "runbooks/contacts.yaml": CONTACTS,
         },
     )
     commit_all(tmp_path, "Add a library")

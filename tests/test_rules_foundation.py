@@ -52,7 +52,7 @@ Take a consistent backup.
 
 | Condition | Escalate To | Contact |
 |-----------|-------------|---------|
-| Dump fails twice | Database on-call | pager (see index) |
+| Dump fails twice | Database on-call | `database-on-call` |
 
 ## Rollback
 
@@ -65,9 +65,24 @@ Not applicable: a backup changes nothing that needs undoing.
 
 INDEX = "# Index\n\n| Runbook | Owner |\n|---|---|\n| [Backup](backup.md) | Ops |\n"
 
+# The escalation contacts the GOOD runbook's Escalation table names (RB132).
+CONTACTS = """\
+version: 1
+roles:
+  database-on-call:
+    name: Database on-call
+    contact: <database-rotation>
+    hours: 24x7
+"""
+
 
 def lint(run: Runner, text: str, *args: str, extra: dict[str, str] | None = None) -> list[str]:
-    files = {"runbooks/backup.md": text, "runbooks/index.md": INDEX, **(extra or {})}
+    files = {
+        "runbooks/backup.md": text,
+        "runbooks/index.md": INDEX,
+        "runbooks/contacts.yaml": CONTACTS,
+        **(extra or {}),
+    }
     code, out, err = run(files, "check", *args)
     assert err == ""
     assert code == (1 if " error " in out else 0), out
@@ -149,7 +164,7 @@ def test_good_runbook_is_clean(run: Runner) -> None:
             "To; expected Condition | Escalate To | Contact",
         ),
         (
-            "| Database on-call | pager (see index) |",
+            "| Database on-call | `database-on-call` |",
             "| Database on-call |   |",
             "runbooks/backup.md:46:41: RB131 error empty 'Contact' cell in the 'Escalation' table",
         ),

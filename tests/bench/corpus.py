@@ -1,7 +1,7 @@
 """Generate a realistic runbook library for the benchmark.
 
 `python tests/bench/corpus.py OUT [--files 2000] [--seed 8]` writes OUT/runbooks/ (an index, the
-template, drills folder, runbooks in area folders), OUT/schemas/ (the repository's CLI contracts
+template, the escalation contacts, drills folder, runbooks in area folders), OUT/schemas/ (the repository's CLI contracts
 and artifact schemas) and an empty `runbook-lint.toml`. Every runbook follows the template's
 structure: metadata, At a glance, Purpose, Prerequisites, Trigger Conditions, a Procedure of
 labelled steps with checklists, bash/console fences and Verification blocks, mermaid and json
@@ -150,8 +150,8 @@ def runbook(rng: random.Random, i: int, total: int) -> str:
         "",
         "| Condition | Escalate To | Contact |",
         "|-----------|-------------|---------|",
-        "| Step fails twice | Secondary on-call | on-call pager |",
-        "| Any constitutional doubt | Governance duty officer | governance bridge |",
+        "| Step fails twice | Secondary on-call | `secondary-on-call` |",
+        "| Any constitutional doubt | Governance duty officer | `governance-duty-officer` |",
         "",
         "## Rollback",
         "",
@@ -213,6 +213,7 @@ def generate(out: Path, files: int = 2000, seed: int = 8) -> int:
     template = (REPO / "runbooks" / "TEMPLATE.md").read_text(encoding="utf-8")
     template = template.replace("(incident-response.md)", "(index.md)")
     (books / "TEMPLATE.md").write_text(template, encoding="utf-8")
+    shutil.copy(REPO / "runbooks" / "contacts.yaml", books / "contacts.yaml")
     if (REPO / "schemas").is_dir():
         shutil.rmtree(out / "schemas", ignore_errors=True)
         shutil.copytree(REPO / "schemas", out / "schemas")

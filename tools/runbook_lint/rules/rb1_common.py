@@ -41,7 +41,7 @@ Take a consistent backup of the database and the event store.
 
 | Condition | Escalate To | Contact |
 |-----------|-------------|---------|
-| Dump fails twice | Database on-call | pager (see index) |
+| Dump fails twice | Database on-call | `database-on-call` |
 
 ## Rollback
 

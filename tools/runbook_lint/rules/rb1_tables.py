@@ -87,8 +87,8 @@ RB131 = template_rule(
     "empty-table-cell",
     "A row of the escalation table has an empty cell.",
     "An escalation row without a contact or a role is a dead end in the middle of an "
-    "incident. Write a placeholder pointing to the contacts list rather than nothing.",
-    GOOD.replace("| Database on-call | pager (see index) |", "| Database on-call |  |"),
+    "incident. The Contact cell names the role's id from the contacts file (RB132).",
+    GOOD.replace("| Database on-call | `database-on-call` |", "| Database on-call |  |"),
     check_table_cells,
 )
 
