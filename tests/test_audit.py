@@ -14,7 +14,7 @@ from runbook_lint.audit import build, render_markdown
 from runbook_lint.config import Config
 
 from .conftest import Runner, write_files
-from .test_rules_foundation import GOOD
+from .test_rules_foundation import CONTACTS, GOOD
 
 REQUIREMENTS = """\
 version: 1
@@ -81,6 +81,7 @@ LIBRARY: dict[str, str] = {
     "runbooks/backup.md": GOOD,
     "runbooks/recovery.md": RECOVERY,
     "runbooks/drills/backup-drill.md": DRILL,
+    "runbooks/contacts.yaml": CONTACTS,
 }
 
 
@@ -139,7 +140,7 @@ def test_complete_library_passes(run: Runner, repo: Path) -> None:
     )
     assert (
         "- **FR146** ✅ pass: Verification at lines 27, 38; "
-        "Escalation table, 1 row `runbooks/backup.md:44`"
+        "Escalation table, 1 row reaching database-on-call `runbooks/backup.md:44`"
     ) in out
     assert (
         "- **FR147** ✅ pass: labels at lines 23, 34 (1 operational, 1 constitutional); "
@@ -147,8 +148,8 @@ def test_complete_library_passes(run: Runner, repo: Path) -> None:
     ) in out
     # a drill escalates through the runbook it rehearses
     assert (
-        "drill escalates through its runbook: Escalation table, 1 row `runbooks/backup.md:44`"
-        in out
+        "drill escalates through its runbook: Escalation table, 1 row reaching "
+        "database-on-call `runbooks/backup.md:44`" in out
     )
     sha = __import__("hashlib").sha256(GOOD.encode()).hexdigest()
     assert f"- Runbook: `runbooks/backup.md`, sha256 `{sha}`" in out
@@ -191,7 +192,7 @@ def test_step_losing_verification_fails_naming_the_step(run: Runner, repo: Path)
     ("old", "new", "requirement", "reason"),
     [
         (
-            "| Dump fails twice | Database on-call | pager (see index) |\n",
+            "| Dump fails twice | Database on-call | `database-on-call` |\n",
             "",
             "FR146 runbooks/recovery.md:44",
             "the Escalation table has no rows",
@@ -277,7 +278,7 @@ def test_suppressions_are_listed_with_reasons(run: Runner, repo: Path) -> None:
     )
     # the drill of this small library lacks drill sections, and recovery.md changed without a
     # new Last Updated (RB701): the lint totals say so
-    assert "`runbook-lint check` over the library: 5 files, 9 errors, 1 warnings." in out
+    assert "`runbook-lint check` over the library: 6 files, 9 errors, 1 warnings." in out
 
 
 def test_outside_git_and_output_file(run: Runner, tmp_path: Path) -> None:

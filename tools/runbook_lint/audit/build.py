@@ -82,6 +82,29 @@ class LintSummary:
 
 
 @dataclass(frozen=True)
+class ContactsSummary:
+    """Whether the escalation contacts in use are filled in: the audit says it plainly."""
+
+    file: str  # display path of the contacts file in use
+    external: bool  # supplied by the deployment rather than the repository's
+    exists: bool
+    problem: str | None  # `path:line: message` when the file is invalid
+    declared: int  # roles the file declares
+    in_use: tuple[str, ...]  # declared roles that escalation rows name
+    placeholders: tuple[str, ...]  # of those, the ones whose contact is a placeholder
+    required: bool  # require-contacts: a placeholder in use fails the audit
+
+    @property
+    def status(self) -> str:
+        """missing | invalid | placeholders | filled"""
+        if not self.exists:
+            return "missing"
+        if self.problem is not None:
+            return "invalid"
+        return "placeholders" if self.placeholders else "filled"
+
+
+@dataclass(frozen=True)
 class AuditReport:
     generated: str
     tool_version: str
@@ -91,6 +114,7 @@ class AuditReport:
     suppressions: tuple[SuppressionEntry, ...]
     lint: LintSummary | None
     failures: tuple[Failure, ...] = field(default=())
+    contacts: ContactsSummary | None = None
 
     @property
     def passed(self) -> bool:
@@ -225,6 +249,7 @@ def build(
             rows.append(_row(library, None, path.resolve(), indexed, patterns))
 
     failures = [f for row in rows for f in _failures(row)]
+    contacts = _contacts(library, config)
     suppressions: list[SuppressionEntry] = []
     summary = None
     if lint:
@@ -238,6 +263,31 @@ def build(
         suppressions=tuple(suppressions),
         lint=summary,
         failures=tuple(failures),
+        contacts=contacts,
+    )
+
+
+def _contacts(library: Library, config: Config) -> ContactsSummary:
+    """The contacts file in use, and which of the roles escalation rows name are filled in."""
+    contacts = library.contacts()
+    named: dict[str, None] = {}
+    for path in library.runbook_files():
+        doc = library.document(path)
+        for row in library.escalation_rows(doc) if doc is not None else ():
+            for ref in row.roles:
+                if ref.text.strip() in contacts.roles:
+                    named[ref.text.strip()] = None
+    in_use = tuple(sorted(named))
+    problem = contacts.problem
+    return ContactsSummary(
+        file=contacts.display,
+        external=contacts.external,
+        exists=contacts.exists,
+        problem=f"{contacts.where()}: {problem.message}" if problem is not None else None,
+        declared=len(contacts.roles),
+        in_use=in_use,
+        placeholders=tuple(r for r in in_use if contacts.roles[r].placeholder),
+        required=config.require_contacts,
     )
 
 

@@ -27,7 +27,8 @@ REQUIREMENTS: tuple[tuple[str, str, str], ...] = (
     (
         "FR146",
         "Runbooks include verification steps and escalation paths",
-        "every step has a Verification block; an Escalation table with rows",
+        "every step has a Verification block; an Escalation table whose rows reach declared "
+        "contact roles",
     ),
     (
         "FR147",
@@ -99,25 +100,70 @@ def fr145(doc: Document | None, expected: str, index: Document | None, indexed: 
     return cell("FR145", found)
 
 
-def _escalation(doc: Document) -> Evidence:
-    sections = [s for s in doc.sections if "escalation" in s.title.lower()]
-    if not sections:
-        return Evidence("escalation", False, "no Escalation section", doc.path, None)
-    section = sections[0]
-    tables = [t for t in doc.tables if section.start_line < t.line <= section.end_line]
-    if not tables:
-        return Evidence(
-            "escalation", False, "the Escalation section has no table", doc.path, section.start_line
-        )
-    table = tables[0]
-    if not table.rows:
-        return Evidence(
-            "escalation", False, "the Escalation table has no rows", doc.path, table.line
-        )
-    rows = len(table.rows)
-    return Evidence(
-        "escalation", True, f"Escalation table, {rows} row{'s' * (rows != 1)}", doc.path, table.line
+def escalation_evidence(doc: Document, library: Library) -> list[Evidence]:
+    """FR146 escalation paths: an Escalation table with rows, each reaching declared contact
+    roles (`contacts.row_problems`, as RB132 reports them); with require-contacts, none of
+    them a placeholder."""
+    from ..contacts import row_problems
+    from ..document.escalation import escalation_rows, escalation_table
+
+    title = library.escalation_section(doc) or next(
+        (s.title for s in doc.sections if "escalation" in s.title.lower()), None
     )
+    section = doc.section(title) if title is not None else None
+    if title is None or section is None:
+        return [Evidence("escalation", False, "no Escalation section", doc.path, None)]
+    table = escalation_table(doc, title)
+    if table is None:
+        return [
+            Evidence(
+                "escalation",
+                False,
+                "the Escalation section has no table",
+                doc.path,
+                section.start_line,
+            )
+        ]
+    rows = escalation_rows(doc, title)
+    if not rows:
+        return [
+            Evidence("escalation", False, "the Escalation table has no rows", doc.path, table.line)
+        ]
+    contacts = library.contacts()
+    found = []
+    for row in rows:
+        if row.contact is None or not row.contact.text.strip():
+            found.append(
+                Evidence("escalation", False, "escalation row has no contact", doc.path, row.line)
+            )
+        for line, _, message in row_problems(row, contacts):
+            found.append(Evidence("escalation", False, message, doc.path, line))
+    if found:
+        return found
+    named = [ref.text.strip() for row in rows for ref in row.roles]
+    roles = list(dict.fromkeys(named))
+    waiting = [r for r in roles if contacts.roles[r].placeholder]
+    if waiting and library.config.require_contacts:
+        listed = ", ".join(f"{r} ({contacts.roles[r].contact})" for r in waiting)
+        return [
+            Evidence(
+                "escalation",
+                False,
+                f"escalation reaches placeholder contacts: {listed} (require-contacts)",
+                doc.path,
+                table.line,
+            )
+        ]
+    count = len(rows)
+    return [
+        Evidence(
+            "escalation",
+            True,
+            f"Escalation table, {count} row{'s' * (count != 1)} reaching {', '.join(roles)}",
+            doc.path,
+            table.line,
+        )
+    ]
 
 
 def _rehearsed(doc: Document, library: Library) -> Document | None:
@@ -170,26 +216,30 @@ def fr146(doc: Document, library: Library) -> Cell:
             )
         else:
             found.append(Evidence("verification", True, name, doc.path, ver.line))
-    escalation = _escalation(doc)
-    if not escalation.passed and doc.kind == "drill":
+    escalation = escalation_evidence(doc, library)
+    if not all(e.passed for e in escalation) and doc.kind == "drill":
         rehearsed = _rehearsed(doc, library)
         if rehearsed is not None:
-            via = _escalation(rehearsed)
-            escalation = Evidence(
-                "escalation",
-                via.passed,
-                f"drill escalates through its runbook: {via.detail}",
-                via.path,
-                via.line,
-            )
+            escalation = [
+                Evidence(
+                    "escalation",
+                    via.passed,
+                    f"drill escalates through its runbook: {via.detail}",
+                    via.path,
+                    via.line,
+                )
+                for via in escalation_evidence(rehearsed, library)
+            ]
         else:
-            escalation = Evidence(
-                "escalation",
-                False,
-                "drill has no Escalation table and names no runbook that has one",
-                doc.path,
-            )
-    found.append(escalation)
+            escalation = [
+                Evidence(
+                    "escalation",
+                    False,
+                    "drill has no Escalation table and names no runbook that has one",
+                    doc.path,
+                )
+            ]
+    found.extend(escalation)
     return cell("FR146", found)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from . import contacts
 from .build import AuditReport, Row
 from .evidence import REQUIREMENTS, Cell
 
@@ -86,6 +87,7 @@ def render_markdown(report: AuditReport) -> str:
         "",
         verdict,
         "",
+        *([contacts.statement(report.contacts), ""] if report.contacts else []),
         "## Requirements",
         "",
         "| Requirement | Statement | Evidence checked | Runbooks passing | Result |",
@@ -110,6 +112,8 @@ def render_markdown(report: AuditReport) -> str:
     if report.failures:
         out += ["", "## Failures", ""]
         out += [f"- {_cell_text(f.text())}" for f in report.failures]
+    if report.contacts is not None:
+        out += ["", *contacts.section(report.contacts)]
     out += ["", "## Evidence", ""]
     out.append(
         "Line numbers point into the runbook (or the index) at the place that satisfies the "
@@ -234,6 +238,7 @@ def as_dict(report: AuditReport) -> dict[str, Any]:
             }
             for s in report.suppressions
         ],
+        "contacts": None if report.contacts is None else contacts.as_dict(report.contacts),
         "lint": None
         if report.lint is None
         else {

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from typing import Any
 
-from .. import config as config_mod
-from .options import add_config_option, add_output_option
+from .options import add_config_option, add_contacts_option, add_output_option, load_config
 
 
 def register(sub: Any) -> None:
@@ -21,6 +21,13 @@ def register(sub: Any) -> None:
         help="report format (default: markdown)",
     )
     add_config_option(parser)
+    add_contacts_option(parser)
+    parser.add_argument(
+        "--require-contacts",
+        action="store_true",
+        help="fail while any escalation contact in use is a placeholder "
+        "(the 'require-contacts' key)",
+    )
     add_output_option(parser)
     parser.add_argument(
         "--no-lint",
@@ -39,7 +46,9 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..audit import build, render_json, render_markdown
 
-    cfg = config_mod.load(args.config)
+    cfg = load_config(args)
+    if args.require_contacts:
+        cfg = replace(cfg, require_contacts=True)
     report = build(cfg, lint=not args.no_lint)
     if args.format == "json":
         output = render_json(report)
