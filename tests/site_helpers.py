@@ -108,7 +108,7 @@ Restore the service.
 
 | Condition | Escalate To | Contact |
 |-----------|-------------|---------|
-| Step fails twice | Secondary on-call | on-call pager |
+| Step fails twice | Secondary on-call | `secondary-on-call` |
 
 ## Rollback
 
@@ -195,9 +195,16 @@ Owner: Platform Operations
 
 ## Emergency Contacts
 
-| Role | Contact |
-|------|---------|
-| Primary on-call | `<pager-rotation>` |
+<!-- runbook-lint: include=contacts -->
+"""
+
+CONTACTS = """\
+version: 1
+roles:
+  secondary-on-call:
+    name: Secondary on-call
+    contact: <pager-rotation>
+    hours: 24x7
 """
 
 HEARTBEAT_SCHEMA = """{
@@ -244,6 +251,7 @@ def library_files() -> dict[str, str]:
     """A small but complete library: index, template, runbooks, a drill, a sample, schemas."""
     return {
         "runbooks/index.md": INDEX,
+        "runbooks/contacts.yaml": CONTACTS,
         "runbooks/TEMPLATE.md": runbook("Runbook Title", STEP_OPERATIONAL),
         "runbooks/startup.md": runbook("Startup Procedures", STEP_OPERATIONAL),
         "runbooks/shutdown.md": runbook("Shutdown Procedures", STEP_OPERATIONAL),

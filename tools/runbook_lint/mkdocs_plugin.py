@@ -7,7 +7,9 @@
   the index's table, templates, and the generated reference pages);
 - generates the rule catalog, CLI contract, artifact schema and audit pages;
 - shows each runbook's Last Updated / Version / Owner and its labels as badges;
-- fills the incident start page's tables from the index (`<!-- runbook-lint:NAME -->`);
+- fills the incident start page's tables from the index (`<!-- runbook-lint:NAME -->`), and
+  the Emergency Contacts table and every escalation table's Contact cells from the contacts
+  file the site is built with (sitegen/contacts.py; RUNBOOK_LINT_CONTACTS names a deployment's);
 - generates the signal lookup page and gives runbook pages their incident-mode data
   (sitegen/incident.py; the page script is docs/assets/incident/);
 - checks the vendored JavaScript against its pinned hashes, and gives the print page the
@@ -95,6 +97,8 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
                 folder = self.root / value
                 if folder.is_dir():
                     server.watch(str(folder))
+            if self.lint_config.contacts_override:  # a deployment's file outside the project
+                server.watch(self.lint_config.contacts_override)
         return server
 
     # -- files and navigation ----------------------------------------------------------------
@@ -295,6 +299,11 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
         uri = page.file.src_uri
         doc = self.site.documents.get(uri) if self.site is not None else None
         if doc is not None and doc.kind in ("runbook", "drill"):
+            if self.site.contacts is not None:
+                from .sitegen.contacts import fill_escalation
+
+                rows = self.site.escalations.get(uri, ())
+                markdown = fill_escalation(markdown, doc, rows, self.site.contacts)
             markdown = site_library.decorate(markdown, doc)
         if "runbook-lint:" in markdown:
             markdown = _MARKER_RE.sub(lambda m: self._marker(m.group(1), uri), markdown)
@@ -308,6 +317,10 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
             "contacts": "contacts",
             "runbooks": "runbooks",
         }
+        if name == "contacts" and site is not None and site.contacts is not None:
+            from .sitegen.contacts import contacts_markdown
+
+            return contacts_markdown(site.contacts)
         if name not in kinds:
             log.warning(
                 f"runbook-lint: {uri}: unknown include <!-- runbook-lint: include={name} -->"

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Config
+from ..contacts import Contacts
 from ..document import Document, Heading, Table
+from ..document.escalation import EscalationRow
 from ..library import Library
 from ..library.discovery import display_path
 from ..library.files import MARKDOWN_SUFFIXES
@@ -52,6 +54,8 @@ class SiteLibrary:
     documents: dict[str, Document] = field(default_factory=dict)  # site path -> Document
     static: list[str] = field(default_factory=list)  # non-Markdown files (samples...)
     entries: list[Entry] = field(default_factory=list)  # index order
+    contacts: Contacts | None = None  # the escalation contacts the site is built with
+    escalations: dict[str, tuple[EscalationRow, ...]] = field(default_factory=dict)  # by uri
 
     @property
     def index(self) -> Document | None:
@@ -133,9 +137,11 @@ def load(config: Config) -> SiteLibrary:
             doc = library.document(path)
             if doc is not None:
                 site.documents[uri(path)] = doc
+                site.escalations[uri(path)] = library.escalation_rows(doc)
         else:
             site.static.append(uri(path))
     site.entries = list(_entries(site))
+    site.contacts = library.contacts()
     return site
 
 
