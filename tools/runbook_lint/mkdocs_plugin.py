@@ -317,7 +317,7 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
             "contacts": "contacts",
             "runbooks": "runbooks",
         }
-        if name == "contacts" and site is not None and site.contacts is not None:
+        if name == "contacts" and site is not None and site.contacts and site.contacts.exists:
             from .sitegen.contacts import contacts_markdown
 
             return contacts_markdown(site.contacts)
