@@ -1,12 +1,13 @@
 """Generate a realistic runbook library for the benchmark.
 
 `python tests/bench/corpus.py OUT [--files 2000] [--seed 8]` writes OUT/runbooks/ (an index, the
-template, the escalation contacts, drills folder, runbooks in area folders), OUT/schemas/ (the repository's CLI contracts
-and artifact schemas) and an empty `runbook-lint.toml`. Every runbook follows the template's
-structure: metadata, At a glance, Purpose, Prerequisites, Trigger Conditions, a Procedure of
-labelled steps with checklists, bash/console fences and Verification blocks, mermaid and json
-fences, an Escalation table, Rollback and References with links (some with anchors) to other
-runbooks. The index carries the Severity Levels section that At a glance links to.
+template, the escalation contacts, drills folder, runbooks in area folders), OUT/schemas/ (the
+repository's CLI contracts and artifact schemas) and an empty `runbook-lint.toml`. Every runbook
+follows the template's structure: metadata, At a glance, Purpose, Prerequisites, Trigger
+Conditions, a Procedure of labelled steps with checklists, bash/console fences and Verification
+blocks, mermaid and json fences, an Escalation table, Rollback and References with links (some with
+anchors) to other runbooks. The index carries the Severity Levels section that At a glance links
+to.
 The same seed gives the same bytes.
 """
 
