@@ -10,7 +10,7 @@ from .build import ContactsSummary
 
 _SUPPLY = (
     f"supply this environment's contacts file with {CONTACTS_ENV} or `--contacts` "
-    "(see the operator guide)"
+    "(see docs/authors/contacts.md)"
 )
 
 
@@ -53,14 +53,15 @@ def statement(summary: ContactsSummary) -> str:
 
 
 def section(summary: ContactsSummary) -> list[str]:
-    """The `## Escalation contacts` section (its lines)."""
-    out = ["## Escalation contacts", "", statement(summary)]
+    """The `## Escalation contacts` section (its lines): each role in use and whether it is
+    filled in; nothing when no role resolves (the statement above says why)."""
     if summary.status in ("missing", "invalid"):
-        return out
-    out += [
+        return []
+    out = [
+        "## Escalation contacts",
         "",
-        f"{summary.declared} role(s) declared, {len(summary.in_use)} named by escalation rows. "
-        "Roles in use:",
+        f"`{summary.file}` declares {summary.declared} role(s); escalation rows name "
+        f"{len(summary.in_use)} of them:",
         "",
     ]
     out += [

@@ -112,7 +112,7 @@ def render_markdown(report: AuditReport) -> str:
     if report.failures:
         out += ["", "## Failures", ""]
         out += [f"- {_cell_text(f.text())}" for f in report.failures]
-    if report.contacts is not None:
+    if report.contacts is not None and contacts.section(report.contacts):
         out += ["", *contacts.section(report.contacts)]
     out += ["", "## Evidence", ""]
     out.append(
