@@ -593,6 +593,8 @@
         )
       );
     }
+    // Once the incident has ended, only its summary, the export and the clearing are left.
+    this.liveOnly = Array.prototype.slice.call(this.body.children, 2);
     this.body.appendChild(this.renderActions());
     panel.appendChild(this.body);
     this.status = el("div", { className: "rb-incident__status", role: "status" });
@@ -992,6 +994,9 @@
     this.beginForm.hidden = Boolean(incident) || !this.beginOpen;
     this.body.hidden = !incident || !this.expanded;
     this.endButton.hidden = !active;
+    this.liveOnly.forEach(function (node) {
+      node.hidden = !active;
+    });
     var text = total ? "This page: " + done + " of " + total + " checks" : "This page has no checklist";
     if (verifications) text += " · " + marked + " of " + verifications + " verifications marked";
     this.progressText.textContent = text;
