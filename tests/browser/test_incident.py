@@ -53,6 +53,9 @@ class Session:
         self.page.on("download", lambda download: self.downloads.append(download))
 
     def open(self, url: Path | str, fragment: str = "") -> Any:
+        # Leave the current page only once the store has answered every change made on it.
+        if self.page.url.startswith(("file:", "http:")):
+            self.page.wait_for_selector("html:not([data-rb-incident-saving])", state="attached")
         target = url.as_uri() if isinstance(url, Path) else url
         self.page.goto(target + (f"#{fragment}" if fragment else ""))
         self.page.wait_for_load_state("load")

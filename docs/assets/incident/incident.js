@@ -149,6 +149,9 @@
       } else if (self.pending[message.id]) {
         var callback = self.pending[message.id];
         delete self.pending[message.id];
+        if (Object.keys(self.pending).length === 0) {
+          document.documentElement.removeAttribute("data-rb-incident-saving");
+        }
         if (message.error) self.error = message.error;
         callback(message.error ? null : message.state || null, message.error || "");
       }
@@ -180,6 +183,8 @@
     message.id = this.next++;
     message.channel = CHANNEL;
     this.pending[message.id] = callback;
+    // Marked while a change is on its way to the store, so nothing leaves the page half-saved.
+    document.documentElement.setAttribute("data-rb-incident-saving", "");
     var local = location.protocol === "file:";
     this.frame.contentWindow.postMessage(message, local ? "*" : location.origin);
   };
