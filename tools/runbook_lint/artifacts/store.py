@@ -121,7 +121,7 @@ def _base_at(root: Any, where: tuple[Any, ...], base: str) -> str:
 
 
 def artifacts(ctx: Context) -> Artifacts:
-    return ctx.memo("artifacts", lambda: _load(ctx))
+    return ctx.lasting("artifacts", lambda: _load(ctx))
 
 
 def _load(ctx: Context) -> Artifacts:

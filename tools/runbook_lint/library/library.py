@@ -9,10 +9,10 @@ for here too, so that every read goes through this object.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..config import Config
 from ..document import Document, Link
@@ -27,17 +27,26 @@ from .templates import Templates
 from .tracking import ReadLog
 
 Exported = tuple[Path, Loaded, bytes | None, dict[str, Any]]
+T = TypeVar("T")
 
 
 class Library(Discovery):
-    def __init__(self, config: Config, cwd: Path | None = None) -> None:
+    def __init__(
+        self, config: Config, cwd: Path | None = None, store: DocumentStore | None = None
+    ) -> None:
+        """`store`: parsed files kept from an earlier run (the language server's
+        `LastingStore`, which also holds the editor's unsaved buffers); a new one by default."""
         super().__init__(config, cwd)
-        self._store = DocumentStore(
-            pinned=(self.index_path, self.template_path, self.drill_template_path)
-        )
+        self._store = store or DocumentStore(pinned=self.pinned())
         self._log = ReadLog()
-        self._facts: dict[tuple[Path, str], Any] = {}
-        self._templates = Templates(self, self.document)
+        self._templates = Templates(self, self.derived)
+
+    def pinned(self) -> tuple[Path, ...]:
+        """The files asked for again and again: kept as objects (see `DocumentStore`)."""
+        return (self.index_path, self.template_path, self.drill_template_path)
+
+    def exists(self, path: Path) -> bool:
+        return super().exists(path) or self._store.buffer(self.file_key(path)) is not None
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -48,6 +57,7 @@ class Library(Discovery):
         if loaded is None:
             display = self.display(path)
             self.paths[display] = path.resolve()
+            self._store.reading(key)
             loaded = self._read(path, display)
             self._store.keep(key, loaded)
             self._log.known(str(key), loaded.digest)
@@ -70,7 +80,8 @@ class Library(Discovery):
         return loaded
 
     def _read(self, path: Path, display: str, parse: bool = True) -> Loaded:
-        return read_file(path, display, self.config.max_file_bytes, self.kind_of, parse)
+        data = self._store.buffer(self.file_key(path))
+        return read_file(path, display, self.config.max_file_bytes, self.kind_of, parse, data)
 
     def document(self, path: Path) -> Document | None:
         """A parsed Markdown file (checked or not), or None if it cannot be read."""
@@ -80,6 +91,10 @@ class Library(Discovery):
         """The sha256 of the bytes of the file at `key` (a path as `tracked()` records it) now,
         "" if it cannot be read; computed once per run."""
         return self._log.digest(key)
+
+    def files_read(self) -> set[str]:
+        """Every file read through the library so far (keys as `tracked()` gives them)."""
+        return self._log.seen()
 
     def track(self) -> None:
         """Start recording the files read through the library (path -> content digest)."""
@@ -98,7 +113,11 @@ class Library(Discovery):
         key = self.file_key(path)
         doc = loaded.document
         packed = pack(doc) if doc is not None else None
-        facts = {name: self._fact(key, name, doc) for name in FACTS} if doc is not None else {}
+        facts = (
+            {name: self._derive(key, name, FACTS[name], doc) for name in FACTS}
+            if doc is not None
+            else {}
+        )
         return key, replace(loaded, document=None, data=None), packed, facts
 
     def adopt(self, items: Iterable[Exported]) -> None:
@@ -106,24 +125,36 @@ class Library(Discovery):
         for key, bare, packed, facts in items:
             self._log.known(str(key), bare.digest)
             self._store.adopt(key, bare, packed)
-            for name, value in facts.items():
-                self._facts[(key, name)] = value
+            self._store.facts.setdefault(key, {}).update(facts)
 
     # -- what rules ask ----------------------------------------------------------------------
 
     def fact(self, path: Path, name: str) -> Any:
         """The fact `name` (registered with `fact`) of a Markdown file, None if it cannot be
         parsed; computed once, where the file was parsed."""
-        key = self.file_key(path)
-        if (key, name) not in self._facts:
-            return self._fact(key, name, self.document(path))
-        self._log.record(str(key))  # the result depends on the file as a load would
-        return self._facts[(key, name)]
+        return self.derived(path, name, FACTS[name])
 
-    def _fact(self, key: Path, name: str, doc: Document | None) -> Any:
-        if (key, name) not in self._facts:
-            self._facts[(key, name)] = FACTS[name](doc) if doc is not None else None
-        return self._facts[(key, name)]
+    def derived(self, path: Path, name: str, compute: Callable[[Document], T]) -> T | None:
+        """`compute(document)` of a Markdown file (None if it cannot be parsed), computed
+        once and kept as long as the parsed file is (a run; in the language server, until the
+        file changes)."""
+        key = self.file_key(path)
+        if key in self._store:  # asked first: a store that outlives a run drops stale files
+            known = self._store.facts.get(key)
+            if known is not None and name in known:
+                # The result depends on the file as a load would; the digest read with it.
+                bare = self._store.bare(key)
+                self._log.record(str(key), bare.digest if bare is not None else None)
+                return known[name]  # type: ignore[no-any-return]
+        return self._derive(key, name, compute, self.document(path))
+
+    def _derive(
+        self, key: Path, name: str, compute: Callable[[Document], T], doc: Document | None
+    ) -> T | None:
+        known = self._store.facts.setdefault(key, {})
+        if name not in known:
+            known[name] = compute(doc) if doc is not None else None
+        return known[name]  # type: ignore[no-any-return]
 
     @property
     def index(self) -> Document | None:
