@@ -66,6 +66,38 @@ def link_tokens(text: str, wanted: Callable[[str, bool], bool]) -> tuple[Token, 
     return tuple(kept)
 
 
+def anchor_tokens(text: str) -> tuple[Token, ...]:
+    """A token stream from which a Document reads the anchors `text` offers: every block is
+    parsed, but only headings and the inline runs that may hold raw HTML (a `<`, for an `id`
+    or `name` attribute) are parsed inline, and only they and raw HTML blocks are kept. The
+    anchors of a large linked file (an index of thousands of rows) cost a fraction of a full
+    parse."""
+    from markdown_it.token import Token
+
+    md = parser()
+    env: dict[str, Any] = {}
+    tokens = _block_parser().parse(text, env)
+    kept: list[Token] = []
+    for index, token in enumerate(tokens):
+        if token.type == "html_block":
+            kept.append(token)
+        elif token.type != "inline":
+            continue
+        elif index and tokens[index - 1].type == "heading_open":
+            children: list[Token] = []
+            md.inline.parse(token.content, md, env, children)
+            token.children = children
+            kept.extend((tokens[index - 1], token, tokens[index + 1]))
+        elif "<" in token.content:
+            children = []
+            md.inline.parse(token.content, md, env, children)
+            token.children = children
+            kept.append(Token("paragraph_open", "p", 1, map=token.map))
+            kept.append(token)
+            kept.append(Token("paragraph_close", "p", -1))
+    return tuple(kept)
+
+
 class FrontMatterError(ValueError):
     pass
 

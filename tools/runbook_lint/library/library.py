@@ -12,19 +12,22 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..config import Config
-from ..document import Document, Link
+from ..document import Document, Link, normalise
 from ..document.template import TemplateSpec
 from .discovery import Discovery
-from .facts import FACTS
-from .files import Loaded, read_file
+from .facts import FACTS, PARTIAL
+from .files import Loaded, decode, read_file
 from .index import partial_index_links
 from .links import resolve_path, split_target
 from .store import DocumentStore, pack
 from .templates import Templates
 from .tracking import ReadLog
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 Exported = tuple[Path, Loaded, bytes | None, dict[str, Any]]
 T = TypeVar("T")
@@ -39,6 +42,8 @@ class Library(Discovery):
         super().__init__(config, cwd)
         self._store = store or DocumentStore(pinned=self.pinned())
         self._log = ReadLog()
+        # Facts read from partial parses, with the digest of the bytes they were read from.
+        self._partial: dict[tuple[Path, str], tuple[Any, str]] = {}
         self._templates = Templates(self, self.derived)
 
     def pinned(self) -> tuple[Path, ...]:
@@ -131,8 +136,29 @@ class Library(Discovery):
 
     def fact(self, path: Path, name: str) -> Any:
         """The fact `name` (registered with `fact`) of a Markdown file, None if it cannot be
-        parsed; computed once, where the file was parsed."""
+        parsed; computed once, where the file was parsed. A fact with a partial reading, of a
+        file that is neither parsed already nor checked, is read from the tokens it needs."""
+        tokens = PARTIAL.get(name)
+        if tokens is not None:
+            key = self.file_key(path)
+            if key not in self._store and not self.in_scope(self.display(path)):
+                if (key, name) not in self._partial:
+                    loaded = self.read(path)
+                    value = self._from_partial(loaded, path, name, tokens)
+                    self._partial[(key, name)] = (value, loaded.digest)
+                value, digest = self._partial[(key, name)]
+                self._log.record(str(key), digest)  # the result depends on the file
+                return value
         return self.derived(path, name, FACTS[name])
+
+    def _from_partial(
+        self, loaded: Loaded, path: Path, name: str, tokens: Callable[[str], tuple[Token, ...]]
+    ) -> Any:
+        if not loaded.parsable or loaded.data is None:
+            return None
+        display = self.display(path)
+        text = normalise(decode(loaded.data, display)[0])
+        return FACTS[name](Document(display, text, self.kind_of(path), tokens(text)))
 
     def derived(self, path: Path, name: str, compute: Callable[[Document], T]) -> T | None:
         """`compute(document)` of a Markdown file (None if it cannot be parsed), computed

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..document.markdown import anchor_tokens
 from ..findings import Fix, Hit
 from ..library.facts import fact
 from ..library.links import SCHEME_RE, split_target
@@ -36,7 +37,7 @@ Owner: Platform Operations
 _RECOVERY = "# Recovery\n\n## Procedure\n\nSteps.\n"
 
 
-@fact("anchors")
+@fact("anchors", partial=anchor_tokens)
 def anchors_of(doc: Document) -> frozenset[str]:
     ids = {m.group(1) for frag in doc.html for m in _ID_ATTR_RE.finditer(frag.html)}
     return doc.anchors | ids
