@@ -318,6 +318,7 @@ def run(
 
         store = open_cache(config, [r.id for r in active], ctx.today)
         ctx.verified = store.verified
+        library.remembered = store.facts
 
     from .cache import entry_key
 
@@ -353,6 +354,7 @@ def run(
         raw.extend(done.findings)
     raw.extend(library_findings)
     if store is not None:
+        store.put_facts(library.learned)
         store.save()
 
     kept = [filt.severity(f) for f in raw if library.in_scope(f.path) and filt.keep(f)]

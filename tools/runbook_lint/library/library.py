@@ -18,7 +18,7 @@ from ..config import Config
 from ..document import Document, Link, normalise
 from ..document.template import TemplateSpec
 from .discovery import Discovery
-from .facts import FACTS, PARTIAL
+from .facts import FACTS, KEPT, PARTIAL
 from .files import Loaded, decode, read_file
 from .index import partial_index_links
 from .links import resolve_path, split_target
@@ -44,6 +44,10 @@ class Library(Discovery):
         self._log = ReadLog()
         # Facts read from partial parses, with the digest of the bytes they were read from.
         self._partial: dict[tuple[Path, str], tuple[Any, str]] = {}
+        # Facts of files not checked, kept by the content cache: what it had, what to add
+        # (file key -> [digest of its bytes, {fact: value as JSON}]).
+        self.remembered: dict[str, Any] = {}
+        self.learned: dict[str, list[Any]] = {}
         self._templates = Templates(self, self.derived)
 
     def pinned(self) -> tuple[Path, ...]:
@@ -144,12 +148,34 @@ class Library(Discovery):
             if key not in self._store and not self.in_scope(self.display(path)):
                 if (key, name) not in self._partial:
                     loaded = self.read(path)
-                    value = self._from_partial(loaded, path, name, tokens)
+                    found, value = self._kept(str(key), loaded.digest, name)
+                    if not found:
+                        value = self._from_partial(loaded, path, name, tokens)
+                        self._keep(str(key), loaded.digest, name, value)
                     self._partial[(key, name)] = (value, loaded.digest)
                 value, digest = self._partial[(key, name)]
                 self._log.record(str(key), digest)  # the result depends on the file
                 return value
         return self.derived(path, name, FACTS[name])
+
+    def _kept(self, key: str, digest: str, name: str) -> tuple[bool, Any]:
+        """(True, value) when the content cache kept the fact for these very bytes."""
+        codec, entry = KEPT.get(name), self.remembered.get(key)
+        if codec is None or not isinstance(entry, list) or len(entry) != 2:
+            return False, None
+        stored, values = entry
+        if stored != digest or not isinstance(values, dict) or name not in values:
+            return False, None
+        try:
+            return True, codec[1](values[name])
+        except (TypeError, ValueError):  # a value of the wrong shape: computed again
+            return False, None
+
+    def _keep(self, key: str, digest: str, name: str, value: Any) -> None:
+        codec = KEPT.get(name)
+        if codec is not None and digest:
+            entry = self.learned.setdefault(key, [digest, {}])
+            entry[1][name] = codec[0](value)
 
     def _from_partial(
         self, loaded: Loaded, path: Path, name: str, tokens: Callable[[str], tuple[Token, ...]]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..document.markdown import anchor_tokens
 from ..findings import Fix, Hit
-from ..library.facts import fact
+from ..library.facts import STRINGS, fact
 from ..library.links import SCHEME_RE, split_target
 from ..rule import DOC_KINDS, Rule
 
@@ -37,7 +37,7 @@ Owner: Platform Operations
 _RECOVERY = "# Recovery\n\n## Procedure\n\nSteps.\n"
 
 
-@fact("anchors", partial=anchor_tokens)
+@fact("anchors", partial=anchor_tokens, kept=STRINGS)
 def anchors_of(doc: Document) -> frozenset[str]:
     ids = {m.group(1) for frag in doc.html for m in _ID_ATTR_RE.finditer(frag.html)}
     return doc.anchors | ids
