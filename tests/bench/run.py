@@ -274,6 +274,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--edits", type=int, default=40, help="language-server edits")
     parser.add_argument("--workdir", type=Path, help="keep the corpus and npm folder here")
+    parser.add_argument(
+        "--package",
+        type=Path,
+        default=REPO / "tools" / "runbook_lint",
+        help="the runbook_lint package to measure (default: this checkout's), e.g. an older "
+        "one for a before/after table",
+    )
     args = parser.parse_args()
 
     work = args.workdir or Path(tempfile.mkdtemp(prefix="runbook-lint-bench-"))
@@ -287,7 +294,7 @@ def main() -> None:
     SNAPSHOT = work / "tool"
     shutil.rmtree(SNAPSHOT, ignore_errors=True)
     shutil.copytree(
-        REPO / "tools" / "runbook_lint",
+        args.package,
         SNAPSHOT / "runbook_lint",
         ignore=shutil.ignore_patterns("__pycache__"),
     )
@@ -332,8 +339,11 @@ def main() -> None:
     for name, (ours, theirs) in scenarios.items():
         results[name] = alternate(ours, theirs, args.runs)
         print(f"  {name}: done", flush=True)
-    latencies, server_rss, server_peak = server_latency(corpus, args.edits)
-    print("  language server: done", flush=True)
+    if (SNAPSHOT / "runbook_lint" / "server").is_dir():
+        latencies, server_rss, server_peak = server_latency(corpus, args.edits)
+        print("  language server: done", flush=True)
+    else:  # a package from before the language server
+        latencies, server_rss, server_peak = [float("nan")], 0, 0
 
     counts = {
         "2,000-runbook library": (

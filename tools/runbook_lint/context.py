@@ -48,7 +48,9 @@ class Context:
     def lasting(self, key: str, factory: Callable[[], T]) -> T:
         """`memo()` for a value that depends only on the configuration and the inputs the
         cache's fingerprint hashes (contracts, schemas, the catalog, the commit), never on a
-        checked file: a process that stays alive keeps it from one run to the next."""
+        checked file: a process that stays alive keeps it from one run to the next, until
+        one of those inputs changes. A key starting with "git" (a value read from the work
+        tree's git state) is dropped whenever a file is saved."""
         if key not in self._lasting:
             self._lasting[key] = factory()
         return self._lasting[key]  # type: ignore[return-value]
