@@ -37,6 +37,11 @@ WORDS = (
 )  # fmt: skip
 
 
+# Runbooks written longer than the others (index -> at least this many lines): the single-file
+# and language-server scenarios edit a runbook of 300 lines.
+LONG = {4: 300}
+
+
 def sentence(rng: random.Random, n: int = 14) -> str:
     words = [rng.choice(WORDS) for _ in range(n)]
     return " ".join(words).capitalize() + "."
@@ -134,8 +139,14 @@ def runbook(rng: random.Random, i: int, total: int) -> str:
         "```",
         "",
     ]
-    for number in range(1, rng.randint(5, 8)):
+    steps = range(1, rng.randint(5, 8))
+    for number in steps:
         lines += step(rng, number)
+    extra = random.Random(i)  # more steps for a long runbook, the others' bytes unchanged
+    number = len(steps)
+    while len(lines) < LONG.get(i, 0) - 30:
+        number += 1
+        lines += step(extra, number)
     lines += [
         "Expected status document:",
         "",

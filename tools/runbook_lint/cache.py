@@ -19,7 +19,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -169,6 +168,7 @@ class Cache:
         self.fingerprint = fingerprint
         self.documents: dict[str, Any] = {}
         self.library: dict[str, Any] = {}
+        self.facts: dict[str, Any] = {}  # facts of files not checked (see Library.learned)
         self.verified: set[str] = set()  # see Context.verified
         self._verified_at_load = 0
         self.changed = False
@@ -188,6 +188,9 @@ class Cache:
             self.documents = documents
         if isinstance(library, dict):
             self.library = library
+        facts = data.get("facts")
+        if isinstance(facts, dict):
+            self.facts = facts
         verified = data.get("verified")
         if isinstance(verified, list):
             self.verified = {item for item in verified if isinstance(item, str)}
@@ -224,6 +227,21 @@ class Cache:
         self.library[key] = encode(result, key)
         self.changed = True
 
+    def put_facts(self, learned: dict[str, list[Any]]) -> None:
+        """Keep the facts a run computed for files it did not check (one entry per file)."""
+        for key, (digest, values) in learned.items():
+            entry = self.facts.get(key)
+            same = (
+                isinstance(entry, list)
+                and len(entry) == 2
+                and entry[0] == digest
+                and isinstance(entry[1], dict)
+                and all(entry[1].get(n) == v for n, v in values.items())
+            )
+            if not same:
+                self.facts[key] = [digest, dict(values)]
+                self.changed = True
+
     def save(self) -> None:
         """Write the cache atomically; a folder that cannot be written is not an error."""
         if not self.changed and len(self.verified) == self._verified_at_load:
@@ -233,6 +251,7 @@ class Cache:
             "fingerprint": self.fingerprint,
             "documents": self.documents,
             "library": self.library,
+            "facts": self.facts,
             "verified": sorted(self.verified),
         }
         try:
@@ -240,6 +259,8 @@ class Cache:
             ignore = self.folder / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# created by runbook-lint\n*\n", encoding="utf-8")
+            import tempfile  # with shutil and the compression modules: only when writing
+
             fd, tmp = tempfile.mkstemp(prefix=".findings-", suffix=".tmp", dir=self.folder)
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:

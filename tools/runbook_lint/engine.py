@@ -297,12 +297,17 @@ def run(
     rules: Sequence[Rule] | None = None,
     cache: bool = False,
     jobs: int = 1,
+    library: Library | None = None,
+    lasting: dict[str, object] | None = None,
 ) -> Report:
+    """Check `targets` (default: the library). A process that stays alive (the language
+    server) passes the `library` to check with (its parsed files and editor buffers kept) and
+    the `lasting` values of `Context.lasting` kept from its earlier runs."""
     from .rules import all_rules
 
-    library = Library(config, cwd)
+    library = library or Library(config, cwd)
     paths = library.collect(targets or library.default_targets())
-    ctx = Context(config, library)
+    ctx = Context(config, library, lasting)
     chosen_select = tuple(select) if select else config.select
     chosen_ignore = tuple(config.ignore) + tuple(ignore)
     active = select_rules(rules if rules is not None else all_rules(), chosen_select, chosen_ignore)
@@ -313,6 +318,7 @@ def run(
 
         store = open_cache(config, [r.id for r in active], ctx.today)
         ctx.verified = store.verified
+        library.remembered = store.facts
 
     from .cache import entry_key
 
@@ -348,6 +354,7 @@ def run(
         raw.extend(done.findings)
     raw.extend(library_findings)
     if store is not None:
+        store.put_facts(library.learned)
         store.save()
 
     kept = [filt.severity(f) for f in raw if library.in_scope(f.path) and filt.keep(f)]

@@ -200,7 +200,7 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
 
         assert self.lint_config is not None
         cfg = self.lint_config
-        folder = f"{REFERENCE}/rules"
+        folder = rules_mod.FOLDER
         try:
             from .rules import all_rules
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,21 +27,24 @@ class Artifacts:
     catalog_path: str
     load_schemas: Callable[[], SchemaStore] = field(repr=False)
     schemas_dir: Path
-    schema_validity: dict[str, bool] = field(default_factory=dict)
+    _problems: dict[str, list[tuple[tuple[int, int], str]]] = field(default_factory=dict)
 
     @cached_property
     def schemas(self) -> SchemaStore:
         """Every schema under the schemas folder, read when a rule first needs one."""
         return self.load_schemas()
 
+    @cached_property
+    def _by_path(self) -> dict[Path, SchemaFile]:
+        found: dict[Path, SchemaFile] = {}
+        for file in self.schemas.files.values():
+            found.setdefault(file.path.resolve(), file)
+        return found
+
     def schema_for(self, artifact: Artifact) -> SchemaFile | None:
         if artifact.schema is None:
             return None
-        path = (self.schemas_dir / artifact.schema).resolve()
-        for file in self.schemas.files.values():
-            if file.path.resolve() == path:
-                return file
-        return None
+        return self._by_path.get((self.schemas_dir / artifact.schema).resolve())
 
     def unresolved(self, ref: FieldRef) -> str | None:
         """None when the field resolves in one of the named artifacts' schemas, else why."""
@@ -67,9 +70,15 @@ class Artifacts:
             "" if where == dotted else f" (no '{where}')"
         )
 
-    def schema_problems(self, display: str) -> Iterator[tuple[tuple[int, int], str]]:
+    def schema_problems(self, display: str) -> list[tuple[tuple[int, int], str]]:
         """What is wrong with the schema file `display` ((line, column), message): not JSON,
-        not a valid draft 2020-12 schema, or a local $ref that resolves to no schema."""
+        not a valid draft 2020-12 schema, or a local $ref that resolves to no schema. Each
+        schema is validated once per run."""
+        if display not in self._problems:
+            self._problems[display] = list(self._schema_problems(display))
+        return self._problems[display]
+
+    def _schema_problems(self, display: str) -> Iterator[tuple[tuple[int, int], str]]:
         file = self.schemas.get(display)
         if file is None:
             return
@@ -78,17 +87,13 @@ class Artifacts:
             yield (exc.lineno, exc.colno) if exc.doc else (1, 1), f"not valid JSON: {exc.msg}"
             return
         assert file.parsed is not None
-        from jsonschema import Draft202012Validator
-        from jsonschema.exceptions import SchemaError
-
-        try:
-            Draft202012Validator.check_schema(file.contents)
-        except SchemaError as exc:
-            pos = file.parsed.value_position(tuple(exc.absolute_path))
+        error = next(iter(metaschema_validator().iter_errors(file.contents)), None)
+        if error is not None:  # the first, as `check_schema` reports it
+            where = tuple(error.absolute_path)
+            pos = file.parsed.value_position(where)
             yield (
                 (pos.line, pos.column),
-                f"not a valid draft 2020-12 schema at {format_path(tuple(exc.absolute_path))}: "
-                f"{exc.message}",
+                f"not a valid draft 2020-12 schema at {format_path(where)}: {error.message}",
             )
         for where, ref in local_refs(file.contents):
             if (
@@ -102,10 +107,19 @@ class Artifacts:
                 yield (pos.line, pos.column), f"$ref '{ref}' does not resolve to a local schema"
 
     def schema_is_valid(self, display: str) -> bool:
-        """Whether the schema file `display` has no problem (asked once per file and run)."""
-        if display not in self.schema_validity:
-            self.schema_validity[display] = not any(True for _ in self.schema_problems(display))
-        return self.schema_validity[display]
+        """Whether the schema file `display` has no problem."""
+        return not self.schema_problems(display)
+
+
+@lru_cache(maxsize=1)
+def metaschema_validator() -> Any:
+    """The draft 2020-12 metaschema's validator, built once: `check_schema` would build it,
+    and resolve the metaschema's vocabularies again, for every schema."""
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(
+        Draft202012Validator.META_SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
 
 
 def _base_at(root: Any, where: tuple[Any, ...], base: str) -> str:
@@ -121,7 +135,7 @@ def _base_at(root: Any, where: tuple[Any, ...], base: str) -> str:
 
 
 def artifacts(ctx: Context) -> Artifacts:
-    return ctx.memo("artifacts", lambda: _load(ctx))
+    return ctx.lasting("artifacts", lambda: _load(ctx))
 
 
 def _load(ctx: Context) -> Artifacts:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
 from typing import Any
 
@@ -51,6 +50,8 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(explanation(rule))
             return 0
     names = [r.id for r in rules] + [r.name for r in rules]
+    import difflib
+
     close = difflib.get_close_matches(wanted, names, n=1)
     hint = f" (did you mean {close[0]}?)" if close else ""
     raise UsageError(f"unknown rule {wanted!r}{hint}; `runbook-lint rules` lists them")

@@ -46,7 +46,6 @@ def link_tokens(text: str, wanted: Callable[[str, bool], bool]) -> tuple[Token, 
     blocks are kept. Reading a few links from a large file (an index of thousands of rows)
     costs a fraction of a full parse. `has_references` tells whether the text defines link
     reference definitions, which an inline run may use without naming their target."""
-    from markdown_it.token import Token
 
     md = parser()
     env: dict[str, Any] = {}
@@ -57,12 +56,49 @@ def link_tokens(text: str, wanted: Callable[[str, bool], bool]) -> tuple[Token, 
         if token.type == "html_block":
             kept.append(token)
         elif token.type == "inline" and wanted(token.content, references):
-            children: list[Token] = []
-            md.inline.parse(token.content, md, env, children)
-            token.children = children
-            kept.append(Token("paragraph_open", "p", 1, map=token.map))
+            kept.extend(_paragraph(_inline(token, md, env)))
+    return tuple(kept)
+
+
+def _inline(token: Token, md: MarkdownIt, env: dict[str, Any]) -> Token:
+    """The inline run `token` of a block-only parse, parsed inline."""
+    children: list[Token] = []
+    md.inline.parse(token.content, md, env, children)
+    token.children = children
+    return token
+
+
+def _paragraph(inline: Token) -> tuple[Token, ...]:
+    """An inline run kept on its own, as a paragraph at its own lines."""
+    from markdown_it.token import Token
+
+    return (
+        Token("paragraph_open", "p", 1, map=inline.map),
+        inline,
+        Token("paragraph_close", "p", -1),
+    )
+
+
+def anchor_tokens(text: str) -> tuple[Token, ...]:
+    """A token stream from which a Document reads the anchors `text` offers: every block is
+    parsed, but only headings and the inline runs that may hold raw HTML (a `<`, for an `id`
+    or `name` attribute) are parsed inline, and only they and raw HTML blocks are kept. The
+    anchors of a large linked file (an index of thousands of rows) cost a fraction of a full
+    parse."""
+
+    md = parser()
+    env: dict[str, Any] = {}
+    tokens = _block_parser().parse(text, env)
+    kept: list[Token] = []
+    for index, token in enumerate(tokens):
+        if token.type == "html_block":
             kept.append(token)
-            kept.append(Token("paragraph_close", "p", -1))
+        elif token.type != "inline":
+            continue
+        elif index and tokens[index - 1].type == "heading_open":
+            kept.extend((tokens[index - 1], _inline(token, md, env), tokens[index + 1]))
+        elif "<" in token.content:
+            kept.extend(_paragraph(_inline(token, md, env)))
     return tuple(kept)
 
 

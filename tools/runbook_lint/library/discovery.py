@@ -143,6 +143,11 @@ class Discovery:
         rel = os.path.normcase(display_path(path, self.root))
         return bool(self._exclude.match(rel) or self._exclude.match(os.path.normcase(path.name)))
 
+    def exists(self, path: Path) -> bool:
+        """Whether a named file is there to check (a dangling symbolic link is: reading it
+        reports the problem)."""
+        return path.exists() or path.is_symlink()
+
     def is_library_layout(self) -> bool:
         return self.runbooks_dir.is_dir()
 
@@ -231,7 +236,7 @@ class Discovery:
                         found.setdefault(file, None)
                     else:
                         self._other(file)
-            elif path.exists() or path.is_symlink():
+            elif self.exists(path):
                 self.scope.append(path.resolve())
                 if path.suffix.lower() in MARKDOWN_SUFFIXES:
                     found.setdefault(path, None)

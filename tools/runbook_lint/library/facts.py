@@ -9,18 +9,53 @@ sends them with it, so the rule does not unpack two thousand documents in the ma
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..document import Document
 
+if TYPE_CHECKING:
+    from markdown_it.token import Token
+
 FACTS: dict[str, Callable[[Document], Any]] = {}
+# Facts that a Document built from fewer tokens answers as the full one would: the function
+# (text -> tokens) that builds them, used for a file that is not itself checked.
+PARTIAL: dict[str, Callable[[str], tuple[Token, ...]]] = {}
+# Facts the content cache keeps for files that are not checked, by the digest of their bytes:
+# (to JSON, from JSON; the latter raises TypeError or ValueError on a value of the wrong shape).
+Codec = tuple[Callable[[Any], Any], Callable[[Any], Any]]
+KEPT: dict[str, Codec] = {}
 
 
-def fact(name: str) -> Callable[[Callable[[Document], Any]], Callable[[Document], Any]]:
-    """Register `function(document)` as the fact `name` (see `Library.fact`)."""
+def fact(
+    name: str,
+    partial: Callable[[str], tuple[Token, ...]] | None = None,
+    kept: Codec | None = None,
+) -> Callable[[Callable[[Document], Any]], Callable[[Document], Any]]:
+    """Register `function(document)` as the fact `name` (see `Library.fact`); with `partial`,
+    the fact of a file that is not checked is read from `Document(partial(text))`, and with
+    `kept` the content cache keeps it for the next run."""
 
     def register(function: Callable[[Document], Any]) -> Callable[[Document], Any]:
         FACTS[name] = function
+        if partial is not None:
+            PARTIAL[name] = partial
+        if kept is not None:
+            KEPT[name] = kept
         return function
 
     return register
+
+
+def strings_out(value: frozenset[str] | None) -> list[str] | None:
+    return None if value is None else sorted(value)
+
+
+def strings_in(value: Any) -> frozenset[str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TypeError("expected a list of strings")
+    return frozenset(value)
+
+
+STRINGS: Codec = (strings_out, strings_in)  # a frozenset of strings

@@ -77,9 +77,13 @@ def read_file(
     max_bytes: int,
     kind_of: Callable[[Path], str],
     parse: bool = True,
+    data: bytes | None = None,
 ) -> Loaded:
     """Read `path` (shown as `display`); a Markdown file is decoded and, with `parse`, parsed
-    into a Document of the kind `kind_of(path)` gives."""
+    into a Document of the kind `kind_of(path)` gives. With `data`, those bytes stand for the
+    file's (an editor's unsaved buffer) and the disk is not read."""
+    if data is not None:
+        return _loaded(path, display, max_bytes, kind_of, parse, data)
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -87,19 +91,7 @@ def read_file(
         kind = "symlink-loop" if exc.errno == 40 else "unreadable"
         return Loaded(None, (LoadProblem(display, kind, 1, 1, f"cannot read file: {reason}"),))
     if size > max_bytes:
-        return Loaded(
-            None,
-            (
-                LoadProblem(
-                    display,
-                    "too-large",
-                    1,
-                    1,
-                    f"file is {size:,} bytes, over the {max_bytes:,}-byte "
-                    "limit; not checked (raise max-file-bytes if this is intended)",
-                ),
-            ),
-        )
+        return _too_large(display, size, max_bytes)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -107,6 +99,35 @@ def read_file(
             None,
             (LoadProblem(display, "unreadable", 1, 1, f"cannot read file: {exc.strerror or exc}"),),
         )
+    return _loaded(path, display, max_bytes, kind_of, parse, data)
+
+
+def _too_large(display: str, size: int, max_bytes: int) -> Loaded:
+    return Loaded(
+        None,
+        (
+            LoadProblem(
+                display,
+                "too-large",
+                1,
+                1,
+                f"file is {size:,} bytes, over the {max_bytes:,}-byte "
+                "limit; not checked (raise max-file-bytes if this is intended)",
+            ),
+        ),
+    )
+
+
+def _loaded(
+    path: Path,
+    display: str,
+    max_bytes: int,
+    kind_of: Callable[[Path], str],
+    parse: bool,
+    data: bytes,
+) -> Loaded:
+    if len(data) > max_bytes:
+        return _too_large(display, len(data), max_bytes)
     digest = digest_of(data)
     if is_binary(data):
         return Loaded(

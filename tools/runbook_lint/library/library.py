@@ -9,38 +9,56 @@ for here too, so that every read goes through this object.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..config import Config
 from ..contacts import Contacts
-from ..document import Document, Link, normalise_title
+from ..document import Document, Link, normalise, normalise_title
 from ..document.escalation import CONTACT_COLUMN, EscalationRow, escalation_rows
 from ..document.template import TemplateSpec
 from .discovery import Discovery
-from .facts import FACTS
-from .files import Loaded, read_file
+from .facts import FACTS, KEPT, PARTIAL
+from .files import Loaded, decode, read_file
 from .index import partial_index_links
 from .links import resolve_path, split_target
 from .store import DocumentStore, pack
 from .templates import Templates
 from .tracking import ReadLog
 
+if TYPE_CHECKING:
+    from markdown_it.token import Token
+
 Exported = tuple[Path, Loaded, bytes | None, dict[str, Any]]
+T = TypeVar("T")
 
 
 class Library(Discovery):
-    def __init__(self, config: Config, cwd: Path | None = None) -> None:
+    def __init__(
+        self, config: Config, cwd: Path | None = None, store: DocumentStore | None = None
+    ) -> None:
+        """`store`: parsed files kept from an earlier run (the language server's
+        `LastingStore`, which also holds the editor's unsaved buffers); a new one by default."""
         super().__init__(config, cwd)
-        self._store = DocumentStore(
-            pinned=(self.index_path, self.template_path, self.drill_template_path)
-        )
+        self._store = store or DocumentStore(pinned=self.pinned())
         self._log = ReadLog()
-        self._facts: dict[tuple[Path, str], Any] = {}
-        self._templates = Templates(self, self.document)
+        # Facts read from partial parses, with the digest of the bytes they were read from.
+        self._partial: dict[tuple[Path, str], tuple[Any, str]] = {}
+        # Facts of files not checked, kept by the content cache: what it had, what to add
+        # (file key -> [digest of its bytes, {fact: value as JSON}]).
+        self.remembered: dict[str, Any] = {}
+        self.learned: dict[str, list[Any]] = {}
+        self._templates = Templates(self, self.derived)
         self._contacts: dict[Path, Contacts] = {}
+
+    def pinned(self) -> tuple[Path, ...]:
+        """The files asked for again and again: kept as objects (see `DocumentStore`)."""
+        return (self.index_path, self.template_path, self.drill_template_path)
+
+    def exists(self, path: Path) -> bool:
+        return super().exists(path) or self._store.buffer(self.file_key(path)) is not None
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -51,6 +69,7 @@ class Library(Discovery):
         if loaded is None:
             display = self.display(path)
             self.paths[display] = path.resolve()
+            self._store.reading(key)
             loaded = self._read(path, display)
             self._store.keep(key, loaded)
             self._log.known(str(key), loaded.digest)
@@ -73,7 +92,8 @@ class Library(Discovery):
         return loaded
 
     def _read(self, path: Path, display: str, parse: bool = True) -> Loaded:
-        return read_file(path, display, self.config.max_file_bytes, self.kind_of, parse)
+        data = self._store.buffer(self.file_key(path))
+        return read_file(path, display, self.config.max_file_bytes, self.kind_of, parse, data)
 
     def document(self, path: Path) -> Document | None:
         """A parsed Markdown file (checked or not), or None if it cannot be read."""
@@ -83,6 +103,10 @@ class Library(Discovery):
         """The sha256 of the bytes of the file at `key` (a path as `tracked()` records it) now,
         "" if it cannot be read; computed once per run."""
         return self._log.digest(key)
+
+    def files_read(self) -> set[str]:
+        """Every file read through the library so far (keys as `tracked()` gives them)."""
+        return self._log.seen()
 
     def track(self) -> None:
         """Start recording the files read through the library (path -> content digest)."""
@@ -101,7 +125,11 @@ class Library(Discovery):
         key = self.file_key(path)
         doc = loaded.document
         packed = pack(doc) if doc is not None else None
-        facts = {name: self._fact(key, name, doc) for name in FACTS} if doc is not None else {}
+        facts = (
+            {name: self._derive(key, name, FACTS[name], doc) for name in FACTS}
+            if doc is not None
+            else {}
+        )
         return key, replace(loaded, document=None, data=None), packed, facts
 
     def adopt(self, items: Iterable[Exported]) -> None:
@@ -109,24 +137,79 @@ class Library(Discovery):
         for key, bare, packed, facts in items:
             self._log.known(str(key), bare.digest)
             self._store.adopt(key, bare, packed)
-            for name, value in facts.items():
-                self._facts[(key, name)] = value
+            self._store.facts.setdefault(key, {}).update(facts)
 
     # -- what rules ask ----------------------------------------------------------------------
 
     def fact(self, path: Path, name: str) -> Any:
         """The fact `name` (registered with `fact`) of a Markdown file, None if it cannot be
-        parsed; computed once, where the file was parsed."""
-        key = self.file_key(path)
-        if (key, name) not in self._facts:
-            return self._fact(key, name, self.document(path))
-        self._log.record(str(key))  # the result depends on the file as a load would
-        return self._facts[(key, name)]
+        parsed; computed once, where the file was parsed. A fact with a partial reading, of a
+        file that is neither parsed already nor checked, is read from the tokens it needs."""
+        tokens = PARTIAL.get(name)
+        if tokens is not None:
+            key = self.file_key(path)
+            if key not in self._store and not self.in_scope(self.display(path)):
+                if (key, name) not in self._partial:
+                    loaded = self.read(path)
+                    found, value = self._kept(str(key), loaded.digest, name)
+                    if not found:
+                        value = self._from_partial(loaded, path, name, tokens)
+                        self._keep(str(key), loaded.digest, name, value)
+                    self._partial[(key, name)] = (value, loaded.digest)
+                value, digest = self._partial[(key, name)]
+                self._log.record(str(key), digest)  # the result depends on the file
+                return value
+        return self.derived(path, name, FACTS[name])
 
-    def _fact(self, key: Path, name: str, doc: Document | None) -> Any:
-        if (key, name) not in self._facts:
-            self._facts[(key, name)] = FACTS[name](doc) if doc is not None else None
-        return self._facts[(key, name)]
+    def _kept(self, key: str, digest: str, name: str) -> tuple[bool, Any]:
+        """(True, value) when the content cache kept the fact for these very bytes."""
+        codec, entry = KEPT.get(name), self.remembered.get(key)
+        if codec is None or not isinstance(entry, list) or len(entry) != 2:
+            return False, None
+        stored, values = entry
+        if stored != digest or not isinstance(values, dict) or name not in values:
+            return False, None
+        try:
+            return True, codec[1](values[name])
+        except (TypeError, ValueError):  # a value of the wrong shape: computed again
+            return False, None
+
+    def _keep(self, key: str, digest: str, name: str, value: Any) -> None:
+        codec = KEPT.get(name)
+        if codec is not None and digest:
+            entry = self.learned.setdefault(key, [digest, {}])
+            entry[1][name] = codec[0](value)
+
+    def _from_partial(
+        self, loaded: Loaded, path: Path, name: str, tokens: Callable[[str], tuple[Token, ...]]
+    ) -> Any:
+        if not loaded.parsable or loaded.data is None:
+            return None
+        display = self.display(path)
+        text = normalise(decode(loaded.data, display)[0])
+        return FACTS[name](Document(display, text, self.kind_of(path), tokens(text)))
+
+    def derived(self, path: Path, name: str, compute: Callable[[Document], T]) -> T | None:
+        """`compute(document)` of a Markdown file (None if it cannot be parsed), computed
+        once and kept as long as the parsed file is (a run; in the language server, until the
+        file changes)."""
+        key = self.file_key(path)
+        if key in self._store:  # asked first: a store that outlives a run drops stale files
+            known = self._store.facts.get(key)
+            if known is not None and name in known:
+                # The result depends on the file as a load would; the digest read with it.
+                bare = self._store.bare(key)
+                self._log.record(str(key), bare.digest if bare is not None else None)
+                return known[name]  # type: ignore[no-any-return]
+        return self._derive(key, name, compute, self.document(path))
+
+    def _derive(
+        self, key: Path, name: str, compute: Callable[[Document], T], doc: Document | None
+    ) -> T | None:
+        known = self._store.facts.setdefault(key, {})
+        if name not in known:
+            known[name] = compute(doc) if doc is not None else None
+        return known[name]  # type: ignore[no-any-return]
 
     @property
     def index(self) -> Document | None:

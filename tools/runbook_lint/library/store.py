@@ -16,6 +16,7 @@ from collections.abc import Collection
 from dataclasses import replace
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from ..document import Document
 from .files import Loaded
@@ -47,9 +48,19 @@ class DocumentStore:
         self._loaded: OrderedDict[Path, Loaded] = OrderedDict()
         self._packed: dict[Path, tuple[Loaded, bytes]] = {}
         self._pinned = frozenset(pinned)
+        # Values computed from a kept document (`Library.derived`, facts), by key and name.
+        self.facts: dict[Path, dict[str, Any]] = {}
 
     def __contains__(self, key: Path) -> bool:
         return key in self._loaded or key in self._packed
+
+    def buffer(self, key: Path) -> bytes | None:
+        """Bytes that stand for the file at `key` instead of the disk's (none here; see
+        `LastingStore`)."""
+        return None
+
+    def reading(self, key: Path) -> None:
+        """The file at `key` is about to be read (see `LastingStore`)."""
 
     def get(self, key: Path) -> Loaded | None:
         """The file kept under `key`, unpacked if need be; None if it was never kept."""

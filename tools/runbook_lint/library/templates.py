@@ -11,9 +11,14 @@ from .discovery import TEMPLATE_NAMES, Discovery
 
 
 class Templates:
-    def __init__(self, layout: Discovery, document: Callable[[Path], Document | None]) -> None:
+    def __init__(
+        self,
+        layout: Discovery,
+        derived: Callable[[Path, str, Callable[[Document], TemplateSpec]], TemplateSpec | None],
+    ) -> None:
+        """`derived` is `Library.derived`: a template's requirements are read once per parse."""
         self.layout = layout
-        self._document = document
+        self._derived = derived
         self._templates: dict[Path, TemplateSpec | None] = {}
         self._template_of: dict[tuple[str, str], TemplateSpec | None] = {}
 
@@ -55,8 +60,8 @@ class Templates:
 
     def _template(self, path: Path) -> TemplateSpec | None:
         if path not in self._templates:
-            doc = self._document(path)
-            self._templates[path] = (
-                spec_from_document(doc, self.layout.display(path)) if doc is not None else None
+            display = self.layout.display(path)
+            self._templates[path] = self._derived(
+                path, "template-spec", lambda doc: spec_from_document(doc, display)
             )
         return self._templates[path]

@@ -15,6 +15,7 @@ class ReadLog:
     def __init__(self) -> None:
         self._digests: dict[str, str] = {}  # file key -> digest of its bytes, this run
         self._reads: dict[str, str] | None = None
+        self._seen: set[str] = set()  # every file read, tracked or not
 
     def known(self, key: str, digest: str) -> None:
         """The digest of bytes read from `key` this run (no second read to learn it)."""
@@ -22,6 +23,7 @@ class ReadLog:
 
     def record(self, key: str, digest: str | None = None) -> None:
         """While tracking, note that `key` was read (with its digest now when not given)."""
+        self._seen.add(key)
         if self._reads is not None:
             self._reads[key] = self.digest(key) if digest is None else digest
 
@@ -34,6 +36,9 @@ class ReadLog:
             except OSError:
                 self._digests[key] = ""
         return self._digests[key]
+
+    def seen(self) -> set[str]:
+        return set(self._seen)
 
     def track(self) -> None:
         """Start recording the files read (path -> content digest)."""

@@ -63,7 +63,7 @@ def check_unknown_label(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 
 def _governance_res(ctx: Context) -> list[re.Pattern[str]]:
-    return ctx.memo("governance-res", lambda: [re.compile(p) for p in ctx.config.governance])
+    return ctx.lasting("governance-res", lambda: [re.compile(p) for p in ctx.config.governance])
 
 
 _GOVERNANCE_LINK = re.compile(r"(governance|adr|decision)", re.IGNORECASE)

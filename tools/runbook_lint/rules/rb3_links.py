@@ -9,8 +9,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..document.markdown import anchor_tokens
 from ..findings import Fix, Hit
-from ..library.facts import fact
+from ..library.facts import STRINGS, fact
 from ..library.links import SCHEME_RE, split_target
 from ..rule import DOC_KINDS, Rule
 
@@ -36,7 +37,7 @@ Owner: Platform Operations
 _RECOVERY = "# Recovery\n\n## Procedure\n\nSteps.\n"
 
 
-@fact("anchors")
+@fact("anchors", partial=anchor_tokens, kept=STRINGS)
 def anchors_of(doc: Document) -> frozenset[str]:
     ids = {m.group(1) for frag in doc.html for m in _ID_ATTR_RE.finditer(frag.html)}
     return doc.anchors | ids
@@ -203,26 +204,41 @@ def _lexical(base: Path, links: Iterable[str]) -> set[str]:
     return {os.path.normpath(os.path.join(base, link.lstrip("/"))) for link in links}
 
 
+def _listed(library: Library, base: Path) -> tuple[list[str], set[str]]:
+    """The paths of every link of the index, and the files they name lexically: computed once
+    per parsed index (a language server keeps it while the index is unchanged)."""
+
+    def compute(index: Document) -> tuple[list[str], set[str]]:
+        links = _link_paths(index.links)
+        return links, _lexical(base, links)
+
+    found = library.derived(library.index_path, "rb301.listed", compute)
+    return found if found is not None else ([], set())
+
+
 def check_not_in_index(library: Library, ctx: Context) -> Iterator[Hit]:
     files = library.runbook_files_in_scope()
     found = library.index_links({path.name for path in files}) if files else None
     if found is None:
         return
-    links, complete = _link_paths(found[0]), found[1]
     base = library.index_path.resolve().parent
     # Lexical resolution first (cheap); symbolic links are resolved only for the files that
     # do not match lexically, and then against every link of the index.
-    listed = _lexical(base, links)
+    complete = found[1]
+    if complete:
+        links, listed = _listed(library, base)
+    else:
+        links = _link_paths(found[0])
+        listed = _lexical(base, links)
     resolved: set[Path] | None = None
     for path in files:
         if os.path.normpath(path) in listed:
             continue
         if not complete:
-            index = library.index
-            if index is None:
+            if library.index is None:
                 return
-            links, complete = _link_paths(index.links), True
-            listed = _lexical(base, links)
+            links, listed = _listed(library, base)
+            complete = True
             if os.path.normpath(path) in listed:
                 continue
         if resolved is None:

@@ -42,7 +42,7 @@ def registry(ctx: Context) -> Registry:
             reg.programs = (*reg.programs, Program(BUILTIN[0], BUILTIN[0], introspect=BUILTIN[1]))
         return reg
 
-    return ctx.memo("commands.registry", load)
+    return ctx.lasting("commands.registry", load)
 
 
 def prepare(ctx: Context) -> None:

@@ -96,7 +96,7 @@ def check_behind_git(doc: Document, ctx: Context) -> Iterator[Hit]:
     written = _date(field)
     if field is None or written is None:
         return
-    state = ctx.memo("git-state", lambda: git_state(ctx.config.root))
+    state = ctx.lasting("git-state", lambda: git_state(ctx.config.root))
     if state is None:
         return
     path = Path(os.path.realpath(ctx.library.absolute(doc.path)))

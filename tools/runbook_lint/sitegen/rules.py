@@ -34,6 +34,14 @@ def family_name(rule: Rule) -> str:
     return FAMILIES.get(rule.id[:3], "Other")
 
 
+FOLDER = "reference/rules"  # where the site has the rule pages
+
+
+def built_page(rule_id: str) -> str:
+    """The path of a rule's page in the built site (`use_directory_urls: false`)."""
+    return f"{FOLDER}/{rule_id}.html"
+
+
 def rule_uri(folder: str, rule: Rule) -> str:
     return f"{folder}/{rule.id}.md"
 

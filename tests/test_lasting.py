@@ -1,0 +1,148 @@
+"""What is kept beyond one parse or one run: anchors read from part of a file, facts the
+content cache keeps for files a run does not check, and the language server's store of parsed
+files and buffers. Each must answer exactly as a fresh full parse would, and never outlive a
+change to its file."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from runbook_lint.cache import FILE_NAME
+from runbook_lint.cli import main
+from runbook_lint.config import Config
+from runbook_lint.document import Document
+from runbook_lint.document.markdown import anchor_tokens
+from runbook_lint.library import Library
+from runbook_lint.library.lasting import LastingStore
+from runbook_lint.rules import all_rules
+from runbook_lint.rules.rb3_links import anchors_of
+from tests.bench.corpus import generate
+
+from .conftest import write_files
+
+REPO = Path(__file__).resolve().parents[1]
+TRICKY = """# Top
+
+<a id="raw-anchor"></a>
+
+| Table | Row |
+| --- | --- |
+| <span name="in-cell">x</span> | y |
+===
+
+Setext after a paragraph
+------------------------
+
+> ## Quoted heading
+>
+> <b id="quoted-id">b</b>
+
+- item
+
+  ### Heading in a list
+
+```md
+# not a heading
+```
+
+## Top
+## `code` and *emphasis* in a heading
+"""
+
+
+def _markdown_texts() -> list[tuple[str, str]]:
+    texts = [("tricky.md", TRICKY)]
+    for folder in ("runbooks", "docs", "tests/fixtures", "tests/adversarial"):
+        for path in sorted((REPO / folder).rglob("*.md")):
+            texts.append((path.name, path.read_bytes().decode("utf-8", "replace")))
+    for rule in all_rules():
+        for files in (rule.bad_files, rule.good_files):
+            texts.extend((name, text) for name, text in files.items() if name.endswith(".md"))
+        texts.extend((f"{rule.id}.md", text) for text in (rule.bad, rule.good))
+    return texts
+
+
+def test_anchors_from_part_of_a_file_equal_those_of_a_full_parse() -> None:
+    texts = _markdown_texts()
+    assert len(texts) > 100
+    for name, text in texts:
+        full = anchors_of(Document.parse(name, text, "other"))
+        partial = anchors_of(Document(name, text, "other", anchor_tokens(text)))
+        assert partial == full, name
+    tricky = anchors_of(Document(name, TRICKY, "other", anchor_tokens(TRICKY)))
+    assert {"raw-anchor", "in-cell", "quoted-id", "quoted-heading", "top_1"} <= tricky
+
+
+@pytest.fixture
+def library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    generate(tmp_path, files=6, seed=5)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _one(capsys: pytest.CaptureFixture[str], path: str) -> list[tuple[str, int]]:
+    capsys.readouterr()
+    assert main(["check", "--format", "json", path]) in (0, 1)
+    return [(f["rule"], f["line"]) for f in json.loads(capsys.readouterr().out)["findings"]]
+
+
+def test_the_cache_keeps_a_linked_file_anchors_until_its_bytes_change(
+    library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    one = "runbooks/api/runbook-0000.md"
+    assert "(../index.md#severity-levels)" in (library / one).read_text(encoding="utf-8")
+    assert _one(capsys, one) == []
+    cache = json.loads((library / ".cache/runbook-lint" / FILE_NAME).read_text())
+    index_key = str((library / "runbooks/index.md").resolve())
+    assert "severity-levels" in cache["facts"][index_key][1]["anchors"]
+
+    # The index loses the heading: the kept anchors are not those of these bytes any more.
+    index = library / "runbooks/index.md"
+    index.write_text(
+        index.read_text(encoding="utf-8").replace("## Severity Levels", "## Levels"),
+        encoding="utf-8",
+    )
+    assert [rule for rule, _ in _one(capsys, one)] == ["RB304"]
+
+    # A kept value of the wrong shape is computed again, not trusted.
+    index.write_text(
+        index.read_text(encoding="utf-8").replace("## Levels", "## Severity Levels"),
+        encoding="utf-8",
+    )
+    assert _one(capsys, one) == []
+    data = json.loads((library / ".cache/runbook-lint" / FILE_NAME).read_text())
+    data["facts"][index_key][1]["anchors"] = "severity-levels"
+    (library / ".cache/runbook-lint" / FILE_NAME).write_text(json.dumps(data))
+    (library / one).write_text((library / one).read_text() + "\n", encoding="utf-8")
+    assert _one(capsys, one) == []
+
+
+def test_a_lasting_store_drops_what_changed_and_reads_buffers(tmp_path: Path) -> None:
+    write_files(
+        tmp_path,
+        {"runbooks/index.md": "# Index\n\n## First\n", "runbooks/a.md": "# A\n"},
+    )
+    config = Config(root=tmp_path)
+    store = LastingStore()
+    index = (tmp_path / "runbooks/index.md").resolve()
+
+    def anchors() -> frozenset[str]:
+        library = Library(config, tmp_path, store)
+        library.collect(["runbooks/a.md"])
+        library.document(index)  # kept in the store, as a linked file is
+        found: frozenset[str] = library.fact(index, "anchors")
+        return found
+
+    assert anchors() == {"index", "first"}
+    assert anchors() == {"index", "first"}  # from the store
+    index.write_text("# Index\n\n## Second\n", encoding="utf-8")
+    os.utime(index, ns=(1, 1))  # a change the modification time shows
+    assert anchors() == {"index", "second"}
+    store.set_buffer(index, b"# Index\n\n## Unsaved\n")
+    assert anchors() == {"index", "unsaved"}
+    store.drop_buffer(index)
+    assert anchors() == {"index", "second"}
