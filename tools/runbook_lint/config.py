@@ -15,7 +15,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .errors import UsageError
-from .findings import SEVERITIES, Severity
+from .findings import ID_PREFIX_RE, SEVERITIES, Severity
+from .markdown_style import KEY as MARKDOWN_STYLE
+from .markdown_style import MarkdownStyle, parse_table
 
 CONFIG_FILE = "runbook-lint.toml"
 DEFAULT_GOVERNANCE = (r"\bADR-\d+\b", r"\bFR-?\d+\b")
@@ -48,13 +50,18 @@ class Config:
     max_file_bytes: int = 5_000_000
     governance: tuple[str, ...] = DEFAULT_GOVERNANCE
     cache_dir: str = ".cache/runbook-lint"
+    markdown_style: MarkdownStyle = field(default_factory=MarkdownStyle)  # the MD rules
 
     def path(self, value: str) -> Path:
         return (self.root / value).resolve()
 
+    def switched_on(self, table: str) -> bool:
+        """Whether the family a `Rule.switch` names is enabled (`markdown-style`)."""
+        return {MARKDOWN_STYLE: self.markdown_style.enabled}.get(table, True)
+
 
 _FIELDS = {f.name: f for f in fields(Config) if f.name not in ("root", "source")}
-_RULE_RE = re.compile(r"^RB\d{0,3}$")
+_RULE_RE = ID_PREFIX_RE
 
 
 def _key(name: str) -> str:
@@ -79,6 +86,8 @@ def _convert(where: str, name: str, value: Any) -> Any:
     default = _FIELDS[name].default
     if name in ("select", "ignore"):
         return _rule_list(where, key, value)
+    if name == "markdown_style":
+        return parse_table(where, value)
     if name == "per_path_ignores":
         if not isinstance(value, dict):
             _expect(where, key, value, "a table of glob = [rule ids]")
