@@ -53,6 +53,11 @@ def failures(doc: Document, ctx: Context) -> list[Failure]:
     return state.failures
 
 
+def _warm_up(ctx: Context) -> None:
+    """Import pymarkdownlnt and its rule plugins once, before the workers are forked."""
+    scan("# Title\n", ctx.config.markdown_style, ["MD001"])
+
+
 def _check(rule_id: str) -> DocCheck:
     def check(doc: Document, ctx: Context) -> Iterator[Hit]:
         for failure in failures(doc, ctx):
@@ -84,4 +89,5 @@ def md_rule(
         kinds=DOC_KINDS,
         options=options or {},
         switch=KEY,
+        prepare=_warm_up,
     )
