@@ -157,6 +157,7 @@ def test_pymarkdown_pragmas_are_not_a_second_way_to_suppress(run: Runner) -> Non
         ("line-length = true", "'markdown-style.line-length' must be an integer of at least 1"),
         ("code-block-line-length = -1", "'markdown-style.code-block-line-length' must be"),
         ("tables = 1", "'markdown-style.tables' must be true or false, got int 1"),
+        ("max-lines = 0", "'markdown-style.max-lines' must be an integer of at least 1"),
         ('allowed-html = "kbd"', "'markdown-style.allowed-html' must be a list of HTML element"),
         ('allowed-html = ["<b>"]', "'markdown-style.allowed-html' must be a list of HTML element"),
     ],
@@ -226,6 +227,15 @@ def test_a_file_pymarkdown_cannot_parse_is_one_finding(run: Runner) -> None:
     # Selecting one MD rule does not hide that it could not run on the file.
     found = json_findings(run, {}, "--select", "MD013", "runbooks/crash.md")
     assert [f["rule"] for f in found] == ["RB000"]
+
+
+def test_a_file_longer_than_max_lines_is_reported_not_scanned(run: Runner) -> None:
+    files = {"runbook-lint.toml": ON + "max-lines = 4\n", "runbooks/t.md": SLOPPY}
+    found = json_findings(run, files, "--select", "MD")
+    assert [(f["rule"], f["line"]) for f in found] == [("RB000", 1)]
+    assert "it has 5 lines, more than markdown-style.max-lines (4)" in found[0]["message"]
+    found = json_findings(run, {"runbook-lint.toml": ON + "max-lines = 5\n"}, "--select", "MD")
+    assert {f["rule"] for f in found} == {"MD025", "MD013"}
 
 
 # -- the cache -------------------------------------------------------------------------------
