@@ -64,6 +64,10 @@ def lines_of(out: str) -> list[str]:
 @pytest.hookimpl(trylast=True)  # after tests/browser/conftest.py marks its tests
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     if os.environ.get("RUNBOOK_LINT_SKIP_BROWSER"):
+        from tests.site_helpers import in_ci
+
+        if in_ci():
+            raise pytest.UsageError("RUNBOOK_LINT_SKIP_BROWSER is set, but CI=true runs every test")
         skip = pytest.mark.skip(reason="RUNBOOK_LINT_SKIP_BROWSER is set")
         for item in items:
             if "browser" in item.keywords:

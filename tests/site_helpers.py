@@ -9,11 +9,16 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
+
+import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 MKDOCS_YML = REPO / "mkdocs.yml"
 VENDOR = REPO / "docs" / "assets" / "vendor"
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's Chromium, or another build: RUNBOOK_LINT_CHROMIUM=/path/to/chromium.
+CHROMIUM_ENV = "RUNBOOK_LINT_CHROMIUM"
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -32,15 +37,51 @@ class Build:
     site: Path
 
 
-def assets_problem() -> str | None:
-    """Why the vendored JavaScript is not usable, or None."""
+def chromium() -> Path:
+    return Path(os.environ.get(CHROMIUM_ENV) or DEFAULT_CHROMIUM)
+
+
+def chromium_problem() -> str | None:
+    """Why the browser tests cannot start Chromium, or None."""
+    path = chromium()
+    if path.is_file() and os.access(path, os.X_OK):
+        return None
+    return (
+        f"no Chromium at {path} (install it with `apt-get install chromium`, or point "
+        f"{CHROMIUM_ENV} at an existing Chromium)"
+    )
+
+
+def in_ci() -> bool:
+    """`CI=true` (or 1, yes): what `.ci/run` sets."""
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def unavailable(problem: str) -> NoReturn:
+    """A tool the tests need is missing: a skip on a developer's machine, a failure under CI,
+    where a skipped browser test would report success with what it tests unchecked."""
+    if in_ci():
+        pytest.fail(f"{problem}; CI=true, so this is a failure, not a skip", pytrace=False)
+    pytest.skip(problem)
+
+
+def assets_problem(root: Path = REPO) -> str | None:
+    """Why the vendored JavaScript of the project at `root` is not usable, or None."""
     sys.path.insert(0, str(REPO / "tools"))
     from runbook_lint.sitegen.assets import load_manifest, verify
 
-    problems = verify(load_manifest(REPO / "scripts" / "site-assets.json", REPO))
+    problems = verify(load_manifest(root / "scripts" / "site-assets.json", root))
     if problems:
         return "; ".join(problems) + " (run `make assets`)"
     return None
+
+
+def require_assets(root: Path = REPO) -> None:
+    """A site test without the pinned JavaScript fails: `make test` fetches it first, and no
+    test fetches anything. (Never a skip: it would pass with the site unchecked.)"""
+    problem = assets_problem(root)
+    if problem is not None:
+        pytest.fail(problem, pytrace=False)
 
 
 def build(project: Path, site: Path, *, strict: bool = True) -> Build:

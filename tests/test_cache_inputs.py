@@ -75,6 +75,19 @@ def recording() -> Iterator[list[str]]:
         _opened = None
 
 
+def _groups(rules: Sequence[Rule]) -> list[tuple[Rule, list[Rule]]]:
+    """Each rule alone, except a switched family (the MD rules): its rules share one scan of
+    each document, so they run together, as they do in a real run."""
+    families: dict[str, list[Rule]] = {}
+    out: list[tuple[Rule, list[Rule]]] = []
+    for rule in rules:
+        if rule.switch:
+            families.setdefault(rule.switch, []).append(rule)
+        else:
+            out.append((rule, [rule]))
+    return out + [(members[0], members) for members in families.values()]
+
+
 def untracked_reads(root: Path, targets: Sequence[str], rules: Sequence[Rule]) -> list[str]:
     """Files under `root` that a rule read, though neither the library recorded the read nor
     the fingerprint covers the file, as `rule: file (while checking what)`."""
@@ -107,12 +120,12 @@ def untracked_reads(root: Path, targets: Sequence[str], rules: Sequence[Rule]) -
         return out
 
     problems = []
-    for rule in rules:
+    for rule, group in _groups(rules):
         ctx = Context(config, library)  # nothing memoised from another rule's run
         if rule.check is not None:
             for path in checked:
                 with recording() as opened:
-                    result = engine.check_path(library, ctx, [rule], path)
+                    result = engine.check_path(library, ctx, group, path)
                 known = {dep for dep, _ in result.deps} | {str(library.absolute(result.path))}
                 for name in unknown(opened, known):
                     problems.append(f"{rule.id}: {name} (checking {result.path})")

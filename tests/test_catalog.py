@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from runbook_lint.cli import main
-from runbook_lint.rule import Rule, validate_rules
+from runbook_lint.rule import Rule, catalogue_order, validate_rules
 from runbook_lint.rules import all_rules
 
 from .conftest import write_files
@@ -19,7 +19,8 @@ RUNNABLE = [r for r in RULES if r.runnable_examples and not r.engine]
 
 def test_catalogue_is_valid_and_sorted() -> None:
     assert validate_rules(RULES)
-    assert [r.id for r in RULES] == sorted(r.id for r in RULES)
+    assert list(RULES) == sorted(RULES, key=catalogue_order)
+    assert RULES[0].id == "RB000" and RULES[-1].id.startswith("MD")
 
 
 def test_every_family_has_rules() -> None:

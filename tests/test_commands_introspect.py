@@ -145,7 +145,8 @@ def test_bundled_click_copy_is_introspected_by_shape() -> None:
 
 
 def test_typer_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    typer = pytest.importorskip("typer")
+    import typer
+
     (tmp_path / "demo_typer_app.py").write_text(
         "import typer\n"
         "app = typer.Typer()\n"

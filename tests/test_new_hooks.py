@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import shlex
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
 from runbook_lint.cli import build_parser
 
-from .conftest import Runner, write_files
+from .conftest import Runner
 from .test_audit import LIBRARY
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,13 +22,6 @@ def _hooks(path: Path) -> list[dict[str, Any]]:
     if isinstance(data, list):
         return data
     return [hook for repo in data["repos"] for hook in repo["hooks"]]
-
-
-def _pymarkdown() -> str:
-    found = shutil.which("pymarkdown", path=str(Path(sys.executable).parent))
-    if found is None:
-        pytest.skip("pymarkdownlnt is not installed")
-    return found
 
 
 def test_published_hooks_run_real_commands() -> None:
@@ -49,10 +39,11 @@ def test_published_hooks_run_real_commands() -> None:
 def test_repository_hooks_match_the_published_ones() -> None:
     local = {h["id"]: h for h in _hooks(ROOT / ".pre-commit-config.yaml")}
     published = {h["id"]: h for h in _hooks(ROOT / ".pre-commit-hooks.yaml")}
-    assert set(local) == {"runbook-lint", "runbook-lint-audit", "pymarkdown"}
+    # Generic Markdown style is part of `runbook-lint check` (the MD rules), not a hook of its own.
+    assert set(local) == {"runbook-lint", "runbook-lint-audit"}
     for hook_id, hook in published.items():
         assert local[hook_id]["entry"] == hook["entry"]
-    assert local["pymarkdown"]["entry"] == "pymarkdown --config .pymarkdown.json scan"
+    assert re.match(local["runbook-lint"]["files"], "docs/authors/linting.md")
 
 
 def test_audit_hook_is_quiet_on_success_and_names_the_failure(run: Runner) -> None:
@@ -72,35 +63,18 @@ def test_audit_hook_is_quiet_on_success_and_names_the_failure(run: Runner) -> No
     )
 
 
-@pytest.mark.parametrize("template", ["runbooks/TEMPLATE.md", "runbooks/drills/TEMPLATE.md"])
-def test_pymarkdown_passes_the_templates(template: str) -> None:
-    done = subprocess.run(
-        [_pymarkdown(), "--config", ".pymarkdown.json", "scan", template],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
+def test_a_scaffold_passes_markdown_style_which_catches_sloppy_markdown(run: Runner) -> None:
+    # This repository's own configuration: generic Markdown style is switched on there.
+    files = {
+        "pyproject.toml": (ROOT / "pyproject.toml").read_text(encoding="utf-8"),
+        "runbooks/TEMPLATE.md": (ROOT / "runbooks/TEMPLATE.md").read_text(encoding="utf-8"),
+    }
+    code, _, err = run(files, "new", "Redis Failover", "--owner", "Data Platform")
+    assert code == 0, err
+    code, out, _ = run({}, "check", "runbooks/redis-failover.md", "--select", "MD")
+    assert (code, out) == (0, "All checks passed (1 files).\n")
+    code, out, _ = run(
+        {"runbooks/sloppy.md": "# Title\n## Purpose\nText\n"}, "check", "--select", "MD"
     )
-    assert (done.returncode, done.stdout) == (0, "")
-
-
-def test_pymarkdown_passes_a_scaffold_and_would_catch_style(run: Runner, tmp_path: Path) -> None:
-    shutil.copy(ROOT / ".pymarkdown.json", tmp_path / ".pymarkdown.json")
-    write_files(tmp_path, {"runbooks/TEMPLATE.md": (ROOT / "runbooks/TEMPLATE.md").read_text()})
-    assert run({}, "new", "Redis Failover", "--owner", "Data Platform")[0] == 0
-
-    def scan(name: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [_pymarkdown(), "--config", ".pymarkdown.json", "scan", name],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-
-    assert scan("runbooks/redis-failover.md").returncode == 0
-    sloppy = tmp_path / "runbooks/sloppy.md"
-    sloppy.write_text("# Title\n## Purpose\nText\n", encoding="utf-8")
-    done = scan("runbooks/sloppy.md")
-    assert done.returncode == 1
-    assert "MD022" in done.stdout  # headings need blank lines around them
+    assert code == 1
+    assert "runbooks/sloppy.md:2:1: MD022 error" in out  # headings need blank lines around them

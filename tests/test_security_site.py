@@ -13,7 +13,7 @@ from typing import ClassVar
 
 import pytest
 
-from tests.site_helpers import Build, assets_problem, build, library_files, project, runbook
+from tests.site_helpers import Build, build, library_files, project, require_assets, runbook
 
 HOSTILE = runbook(
     "Hostile Page",
@@ -87,9 +87,7 @@ def remote_loads(site: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    problem = assets_problem()
-    if problem is not None:
-        pytest.skip(problem)
+    require_assets()
     root = tmp_path_factory.mktemp("secure")
     files = {**library_files(), "runbooks/hostile.md": HOSTILE}
     result = build(project(root / "project", files, lint=False), root / "site", strict=False)

@@ -14,18 +14,17 @@ from tests.site_helpers import (
     REPO,
     STEP_1,
     Build,
-    assets_problem,
     build,
     library_files,
     project,
+    require_assets,
     runbook,
 )
 
 
 @pytest.fixture(scope="module")
 def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    problem = assets_problem()
-    assert problem is None, problem
+    require_assets()
     root = tmp_path_factory.mktemp("fixture")
     result = build(project(root / "project", library_files(), lint=False), root / "site")
     assert result.returncode == 0, result.log
@@ -34,8 +33,7 @@ def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
 
 @pytest.fixture(scope="module")
 def repo_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    problem = assets_problem()
-    assert problem is None, problem
+    require_assets()
     return build(REPO, tmp_path_factory.mktemp("repo") / "site")
 
 

@@ -16,7 +16,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .errors import UsageError
-from .findings import SEVERITIES, Severity
+from .findings import ID_PREFIX_RE, SEVERITIES, Severity
+from .markdown_style import KEY as MARKDOWN_STYLE
+from .markdown_style import MarkdownStyle, parse_table
 
 CONFIG_FILE = "runbook-lint.toml"
 # A deployment's own escalation contacts file, outside the repository (`--contacts` wins).
@@ -53,6 +55,7 @@ class Config:
     max_file_bytes: int = 5_000_000
     governance: tuple[str, ...] = DEFAULT_GOVERNANCE
     cache_dir: str = ".cache/runbook-lint"
+    markdown_style: MarkdownStyle = field(default_factory=MarkdownStyle)  # the MD rules
     # The contacts file a deployment supplies (RUNBOOK_LINT_CONTACTS or --contacts), an
     # absolute path anywhere; it replaces `contacts`. Not a configuration key.
     contacts_override: str | None = None
@@ -66,10 +69,14 @@ class Config:
             return Path(self.contacts_override)
         return self.path(self.contacts)
 
+    def switched_on(self, table: str) -> bool:
+        """Whether the family a `Rule.switch` names is enabled (`markdown-style`)."""
+        return {MARKDOWN_STYLE: self.markdown_style.enabled}.get(table, True)
+
 
 _NOT_KEYS = ("root", "source", "contacts_override")
 _FIELDS = {f.name: f for f in fields(Config) if f.name not in _NOT_KEYS}
-_RULE_RE = re.compile(r"^RB\d{0,3}$")
+_RULE_RE = ID_PREFIX_RE
 
 
 def _key(name: str) -> str:
@@ -94,6 +101,8 @@ def _convert(where: str, name: str, value: Any) -> Any:
     default = _FIELDS[name].default
     if name in ("select", "ignore"):
         return _rule_list(where, key, value)
+    if name == "markdown_style":
+        return parse_table(where, value)
     if name == "per_path_ignores":
         if not isinstance(value, dict):
             _expect(where, key, value, "a table of glob = [rule ids]")

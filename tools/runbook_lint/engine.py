@@ -62,6 +62,14 @@ def select_rules(rules: Iterable[Rule], select: Sequence[str], ignore: Sequence[
     return [r for r in rules if enabled(r.id, select, ignore)]
 
 
+def switched_on(rule: Rule, config: Config, select: Sequence[str]) -> bool:
+    """A rule of a family the configuration switches (`Rule.switch`) runs when it is switched
+    on, or when a selection names it (`--select MD013` runs MD013 whatever the switch)."""
+    if not rule.switch or config.switched_on(rule.switch):
+        return True
+    return any(rule.id.startswith(s) for s in select)
+
+
 def _internal(rule: Rule, path: str, exc: BaseException) -> Finding:
     frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
     where = f" at {Path(frame.filename).name}:{frame.lineno}" if frame else ""
@@ -156,7 +164,10 @@ class Filter:
         return False
 
     def keep(self, finding: Finding) -> bool:
-        if not enabled(finding.rule, self.select, self.ignore):
+        # A rule that failed on a file is reported under any selection: the rules selected
+        # may be the ones that did not run. Only an `ignore` naming RB000 drops it.
+        internal = finding.rule == INTERNAL_ERROR.id
+        if not enabled(finding.rule, () if internal else self.select, self.ignore):
             return False
         if finding.rule != INTERNAL_ERROR.id and self._path_ignored(finding):
             return False
@@ -310,7 +321,13 @@ def run(
     ctx = Context(config, library, lasting)
     chosen_select = tuple(select) if select else config.select
     chosen_ignore = tuple(config.ignore) + tuple(ignore)
-    active = select_rules(rules if rules is not None else all_rules(), chosen_select, chosen_ignore)
+    active = [
+        r
+        for r in select_rules(
+            rules if rules is not None else all_rules(), chosen_select, chosen_ignore
+        )
+        if switched_on(r, config, chosen_select)
+    ]
     filt = Filter(config, library, chosen_select, chosen_ignore)
     store = None
     if cache:

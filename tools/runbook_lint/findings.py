@@ -3,11 +3,20 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+
+# Rule id families: runbook-lint's own rules (RB) and generic Markdown style (MD, the
+# markdownlint ids pymarkdownlnt reports). The catalogue (`rule.py`) holds ids of this shape.
+FAMILIES = ("RB", "MD")
+_FAMILY = "|".join(FAMILIES)
+ID_RE = re.compile(rf"^(?:{_FAMILY})\d{{3}}$")
+# A rule id or a prefix of one, as selections and suppressions name rules.
+ID_PREFIX_RE = re.compile(rf"^(?:{_FAMILY})\d{{0,3}}$")
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,11 @@
 
 The tool's own code, the Python version, the versions of the libraries that parse and validate
 (markdown-it-py and its plugins, PyYAML, jsonschema and referencing, tree-sitter and its bash
-grammar), the configuration, the enabled rules, today's date, the templates, the contracts, the
-schemas, the catalog, the requirements, the Makefile and the samples (by content), the commit
-checked out (file histories), and the list of files under the root (by name: links and
-references check that files exist). The content cache starts again whenever it changes.
+grammar, pymarkdownlnt), the configuration, the enabled rules, today's date, the templates, the
+contracts, the schemas, the catalog, the requirements, the Makefile and the samples (by
+content), pymarkdownlnt's own configuration files, the commit checked out (file histories), and
+the list of files under the root (by name: links and references check that files exist). The
+content cache starts again whenever it changes.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 
 from .config import Config
 from .library.discovery import SKIP_DIRS, TEMPLATE_NAMES
+from .markdown_style import OWN_CONFIG_FILES
 
 LISTING_SKIP = SKIP_DIRS | {".hypothesis", ".nox", ".idea", ".vscode"}
 # The libraries whose behaviour shapes a finding (a parser release can move a position), by
@@ -35,6 +37,7 @@ DEPENDENCIES = {
     "referencing": "referencing",
     "tree-sitter": "tree_sitter",
     "tree-sitter-bash": "tree_sitter_bash",
+    "pymarkdownlnt": "pymarkdown",
 }
 
 
@@ -161,8 +164,15 @@ def _git_head(root: Path) -> str:
 def inputs(config: Config, listing: Iterable[str]) -> list[str]:
     """The files of `listing` (see `tree_listing`) hashed by content: the templates, the contracts
     and the program map, the schemas and the catalog, the requirements, the Makefile, the
-    samples, and with `introspect` set every `.py` file."""
+    samples, pymarkdownlnt's own configuration files in the working directory (it reads them
+    whatever runbook-lint passes it), and with `introspect` set every `.py` file."""
     root = config.root.resolve()
+    here = Path.cwd().resolve()
+    own = (
+        {os.path.relpath(here / name, root).replace(os.sep, "/") for name in OWN_CONFIG_FILES}
+        if here == root or root in here.parents
+        else set()
+    )
     roots = [
         config.template,
         config.drill_template,
@@ -184,6 +194,7 @@ def inputs(config: Config, listing: Iterable[str]) -> list[str]:
         name = rel.rsplit("/", 1)[-1]
         wanted = (
             name in TEMPLATE_NAMES
+            or rel in own
             or any(rel == p or rel.startswith(p + "/") for p in prefixes)
             or (config.introspect and rel.endswith(".py"))
         )

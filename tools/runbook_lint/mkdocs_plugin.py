@@ -209,7 +209,7 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
             rules = []
         self.generated[f"{folder}/index.md"] = rules_mod.catalog_page(rules)
         rule_nav: list[Any] = [f"{folder}/index.md"]
-        for rule in sorted(rules, key=lambda r: r.id):
+        for rule in rules:  # in catalogue order
             uri = rules_mod.rule_uri(folder, rule)
             self.generated[uri] = rules_mod.rule_page(rule)
             rule_nav.append({f"{rule.id} {rule.name}": uri})

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .findings import SEVERITIES, Hit, Severity
+from .findings import FAMILIES, ID_RE, SEVERITIES, Hit, Severity
 
 if TYPE_CHECKING:
     from .context import Context
@@ -52,9 +52,17 @@ class Rule:
     # Work every worker would repeat (loading contracts), done once in the main process
     # before the workers are forked.
     prepare: Callable[[Context], None] | None = None
+    # The configuration table that switches this rule's family on (`markdown-style`): such a
+    # rule runs when the configuration enables it or a selection names it. Empty: always on.
+    switch: str = ""
 
 
-_ID_RE = re.compile(r"^RB\d{3}$")
+def catalogue_order(rule: Rule) -> tuple[int, str]:
+    """Where a rule sits in the catalogue: runbook-lint's own rules first, then by id."""
+    family = rule.id[:2]
+    return (FAMILIES.index(family) if family in FAMILIES else len(FAMILIES), rule.id)
+
+
 _NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
 
@@ -64,8 +72,8 @@ def validate_rules(rules: Iterable[Rule]) -> dict[str, Rule]:
     names: set[str] = set()
     for rule in rules:
         problems = []
-        if not _ID_RE.match(rule.id):
-            problems.append("id must look like RB123")
+        if not ID_RE.match(rule.id):
+            problems.append("id must look like RB123 or MD013")
         if not _NAME_RE.match(rule.name):
             problems.append("name must be kebab-case")
         if rule.severity not in SEVERITIES:

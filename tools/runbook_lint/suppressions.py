@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from .document import Document
+from .findings import ID_PREFIX_RE
 
 _DIRECTIVE_RE = re.compile(r"^runbook-lint\s*:\s*(?P<body>.*)$", re.IGNORECASE | re.DOTALL)
 _DISABLE_RE = re.compile(
@@ -17,7 +18,7 @@ _DISABLE_RE = re.compile(
     r"(?:--\s*reason\s*:\s*(?P<reason>.*))?$",
     re.IGNORECASE | re.DOTALL,
 )
-_ID_RE = re.compile(r"^RB\d{0,3}$")
+_ID_RE = ID_PREFIX_RE
 # Directives other parts of runbook-lint read: template marks, signal justifications, and the
 # site's generated-table includes.
 KNOWN_DIRECTIVES = ("optional", "signals", "include")

@@ -61,6 +61,7 @@ def register(sub: Any) -> None:
 
 def split_rules(values: list[str]) -> tuple[str, ...]:
     from ..errors import UsageError
+    from ..findings import ID_PREFIX_RE
 
     out = []
     for value in values:
@@ -68,8 +69,8 @@ def split_rules(values: list[str]) -> tuple[str, ...]:
             item = item.strip().upper()
             if not item:
                 continue
-            if not (item.startswith("RB") and item[2:].isdigit() and len(item) <= 5):
-                raise UsageError(f"{item!r} is not a rule id or prefix (like RB101 or RB1)")
+            if not ID_PREFIX_RE.match(item):
+                raise UsageError(f"{item!r} is not a rule id or prefix (like RB101, RB1 or MD013)")
             out.append(item)
     return tuple(out)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from functools import cache
 
-from ..rule import Rule, validate_rules
+from ..rule import Rule, catalogue_order, validate_rules
 
 # Rule modules, by family. Each exports RULES: tuple[Rule, ...].
 MODULES = (
@@ -24,6 +24,9 @@ MODULES = (
     "rb5_artifacts",
     "rb6_drills",
     "rb7_freshness",
+    "md_headings",  # generic Markdown style (pymarkdownlnt), when switched on
+    "md_blocks",
+    "md_inline",
 )
 
 
@@ -33,7 +36,7 @@ def all_rules() -> tuple[Rule, ...]:
     for name in MODULES:
         module = importlib.import_module(f"{__name__}.{name}")
         rules.extend(module.RULES)
-    rules.sort(key=lambda r: r.id)
+    rules.sort(key=catalogue_order)
     validate_rules(rules)
     return tuple(rules)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Sequence
 
-from ..rule import Rule
+from ..rule import Rule, catalogue_order
 from .markdown import cell, code, fence, inline, prose, table
 from .markdown import facts as facts_list
 
@@ -18,6 +18,7 @@ FAMILIES = {
     "RB5": "Artifacts",
     "RB6": "Drills",
     "RB7": "Freshness",
+    "MD0": "Markdown style (pymarkdownlnt)",
 }
 _LANGS = {
     ".md": "markdown",
@@ -59,7 +60,7 @@ def catalog_page(rules: Sequence[Rule]) -> str:
         out.append("None yet: the rule registry is empty.")
         return "\n".join(out) + "\n"
     families: dict[str, list[Rule]] = {}
-    for rule in sorted(rules, key=lambda r: r.id):
+    for rule in sorted(rules, key=catalogue_order):
         families.setdefault(rule.id[:3], []).append(rule)
     for prefix, members in families.items():
         out += [f"## {prefix}xx: {FAMILIES.get(prefix, 'Other')}", ""]
