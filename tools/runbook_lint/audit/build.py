@@ -16,6 +16,7 @@ from ..git import git_output
 from ..library import Library
 from ..requirements import Procedure, RequirementsError
 from ..requirements import load as load_requirements
+from ..selection import check_config
 from .evidence import REQUIREMENTS, Cell, Evidence, fr145, fr146, fr147, index_lines
 
 if TYPE_CHECKING:
@@ -196,6 +197,7 @@ def build(
     A caller that has just linted the whole library (the mkdocs plugin) passes its `report`
     instead of running the linter a second time.
     """
+    check_config(config)  # a rule id that matches no rule is an error here too, even unused
     library = Library(config, cwd)
     req_path = config.path(config.requirements)
     req_display = library.display(req_path)
@@ -244,12 +246,12 @@ def build(
 def _lint(
     config: Config, library: Library, report: Report | None = None
 ) -> tuple[LintSummary, list[SuppressionEntry]]:
-    from ..engine import UNUSED_SUPPRESSION
     from ..engine import run as run_engine
+    from ..rules.rb0_suppressions import UNUSED_SUPPRESSION
 
     if report is None:
         report = run_engine(library.default_targets(), config, cwd=library.cwd)
-    unused = {(f.path, f.line) for f in report.findings if f.rule == UNUSED_SUPPRESSION}
+    unused = {(f.path, f.line) for f in report.findings if f.rule == UNUSED_SUPPRESSION.id}
     entries = [
         SuppressionEntry(
             path=s.path,

@@ -59,19 +59,16 @@ def register(sub: Any) -> None:
     parser.set_defaults(func=run)
 
 
-def split_rules(values: list[str]) -> tuple[str, ...]:
-    from ..errors import UsageError
+def split_rules(values: list[str], option: str) -> tuple[str, ...]:
+    """Rule ids or prefixes from repeatable, comma-separated option values; each must match
+    a catalogued rule."""
+    from ..selection import check_ids
 
-    out = []
-    for value in values:
-        for item in value.split(","):
-            item = item.strip().upper()
-            if not item:
-                continue
-            if not (item.startswith("RB") and item[2:].isdigit() and len(item) <= 5):
-                raise UsageError(f"{item!r} is not a rule id or prefix (like RB101 or RB1)")
-            out.append(item)
-    return tuple(out)
+    out = tuple(
+        item.strip().upper() for value in values for item in value.split(",") if item.strip()
+    )
+    check_ids((("", item) for item in out), option)
+    return out
 
 
 def run(args: argparse.Namespace) -> int:
@@ -81,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     from ..rules import all_rules
 
     cfg = config_mod.load(args.config)
-    select, ignore = split_rules(args.select), split_rules(args.ignore)
+    select, ignore = split_rules(args.select, "--select"), split_rules(args.ignore, "--ignore")
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
     cache, jobs = not args.no_cache, args.jobs or default_jobs()

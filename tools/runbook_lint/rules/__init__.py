@@ -10,6 +10,7 @@ from ..rule import Rule, validate_rules
 # Rule modules, by family. Each exports RULES: tuple[Rule, ...].
 MODULES = (
     "rb0_file",
+    "rb0_suppressions",
     "rb1_sections",
     "rb1_metadata",
     "rb1_steps",
