@@ -7,13 +7,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..findings import Hit
 from .catalog import Artifact, Catalog, CatalogError, load
 from .positions import format_path
 from .references import FieldRef, field_refs
-from .schemas import SchemaFile, SchemaStore, is_schema_file, load_file, local_refs, remote_reason
+from .schemas import SchemaFile, SchemaStore, is_schema_file, load_file
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -27,7 +27,7 @@ class Artifacts:
     catalog_path: str
     load_schemas: Callable[[], SchemaStore] = field(repr=False)
     schemas_dir: Path
-    schema_validity: dict[str, bool] = field(default_factory=dict)
+    schema_validity: dict[str, str | None] = field(default_factory=dict)
 
     @cached_property
     def schemas(self) -> SchemaStore:
@@ -73,10 +73,31 @@ class Artifacts:
         file = self.schemas.get(display)
         if file is None:
             return
+        unusable = self._unusable(file)
+        if unusable is not None:
+            yield unusable
+            if file.error is not None:
+                return
+        for where, ref, reason in self.schemas.broken_refs(file):
+            if reason is None and file.parsed is not None:  # a remote one is RB505's
+                pos = file.parsed.value_position(where)
+                yield (pos.line, pos.column), f"$ref '{ref}' does not resolve to a local schema"
+
+    def unusable(self, display: str) -> str | None:
+        """Why the schema file `display` cannot be applied to a sample at all (not JSON, not a
+        draft 2020-12 schema), or None; asked once per file and run. A `$ref` that does not
+        resolve does not make a schema unusable: `SchemaStore.applicable` leaves it out."""
+        if display not in self.schema_validity:
+            file = self.schemas.get(display)
+            problem = self._unusable(file) if file is not None else None
+            self.schema_validity[display] = problem[1] if problem else None
+        return self.schema_validity[display]
+
+    @staticmethod
+    def _unusable(file: SchemaFile) -> tuple[tuple[int, int], str] | None:
         if file.error is not None:
             exc = file.error
-            yield (exc.lineno, exc.colno) if exc.doc else (1, 1), f"not valid JSON: {exc.msg}"
-            return
+            return ((exc.lineno, exc.colno) if exc.doc else (1, 1)), f"not valid JSON: {exc.msg}"
         assert file.parsed is not None
         from jsonschema import Draft202012Validator
         from jsonschema.exceptions import SchemaError
@@ -85,39 +106,12 @@ class Artifacts:
             Draft202012Validator.check_schema(file.contents)
         except SchemaError as exc:
             pos = file.parsed.value_position(tuple(exc.absolute_path))
-            yield (
+            return (
                 (pos.line, pos.column),
                 f"not a valid draft 2020-12 schema at {format_path(tuple(exc.absolute_path))}: "
                 f"{exc.message}",
             )
-        for where, ref in local_refs(file.contents):
-            if (
-                remote_reason(ref) is None
-                and self.schemas.resolve(
-                    ref, _base_at(file.contents, where, self.schemas.base(file))
-                )
-                is None
-            ):
-                pos = file.parsed.value_position(where)
-                yield (pos.line, pos.column), f"$ref '{ref}' does not resolve to a local schema"
-
-    def schema_is_valid(self, display: str) -> bool:
-        """Whether the schema file `display` has no problem (asked once per file and run)."""
-        if display not in self.schema_validity:
-            self.schema_validity[display] = not any(True for _ in self.schema_problems(display))
-        return self.schema_validity[display]
-
-
-def _base_at(root: Any, where: tuple[Any, ...], base: str) -> str:
-    """The base URI at `where` in a schema: `base`, moved by each `$id` on the way."""
-    from urllib.parse import urljoin
-
-    node = root
-    for part in where[:-1]:
-        if isinstance(node, dict) and isinstance(node.get("$id"), str) and node is not root:
-            base = urljoin(base, node["$id"])
-        node = node[part]
-    return base
+        return None
 
 
 def artifacts(ctx: Context) -> Artifacts:
