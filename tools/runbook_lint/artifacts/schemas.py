@@ -196,9 +196,7 @@ class SchemaStore:
 
         def copy(node: Any, path: JsonPath) -> Any:
             if isinstance(node, dict):
-                return {
-                    k: copy(v, (*path, k)) for k, v in node.items() if (*path, k) not in broken
-                }
+                return {k: copy(v, (*path, k)) for k, v in node.items() if (*path, k) not in broken}
             if isinstance(node, list):
                 return [copy(v, (*path, i)) for i, v in enumerate(node)]
             return node

@@ -257,6 +257,8 @@ def check_index_exists(library: Library, ctx: Context) -> Iterator[Hit]:
         )
 
 
+# The fix adds a row to the index's runbook table.
+_INDEX_TABLE = "# Index\n\n| Runbook | Owner |\n|---|---|\n| [Backup](backup.md) | Ops |\n"
 _FILES_OK = {
     "runbooks/index.md": "# Index\n\n- [Scaling](scaling.md)\n",
     "runbooks/scaling.md": "# Scaling\n",
@@ -278,12 +280,12 @@ RULES = (
         good="runbooks/index.md lists backup.md and scaling.md",
         check_library=check_not_in_index,
         bad_files={
-            "runbooks/index.md": "# Index\n\n- [Backup](backup.md)\n",
+            "runbooks/index.md": _INDEX_TABLE,
             "runbooks/backup.md": "# Backup\n",
             "runbooks/scaling.md": "# Scaling\n",
         },
         good_files={
-            "runbooks/index.md": "# Index\n\n- [Backup](backup.md)\n- [Scaling](scaling.md)\n",
+            "runbooks/index.md": _INDEX_TABLE + "| [Scaling](scaling.md) | Ops |\n",
             "runbooks/backup.md": "# Backup\n",
             "runbooks/scaling.md": "# Scaling\n",
         },
