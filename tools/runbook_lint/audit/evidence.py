@@ -1,8 +1,11 @@
 """FR145-FR147 evidence read from parsed Documents: what holds, and on which line.
 
 The checks read the same `Document` model the rules use (steps, labels, Verification blocks,
-tables, links); they do not re-parse Markdown. Each piece of evidence names its file and line,
-so an auditor can open the runbook at the place that satisfies (or fails) the requirement.
+tables, links); they do not re-parse Markdown. Which headings are steps, and what a step lacks
+for FR146 and FR147, come from `document.procedure`, the functions RB121, RB201 and RB203 call,
+so the audit passes a step exactly when those rules do. Each piece of evidence names its file
+and line, so an auditor can open the runbook at the place that satisfies (or fails) the
+requirement.
 """
 
 from __future__ import annotations
@@ -11,6 +14,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
+
+from ..document.procedure import (
+    governance_citation,
+    governance_gap,
+    label_gap,
+    procedure_steps,
+    verification_gap,
+)
 
 if TYPE_CHECKING:
     from ..document import Document, Step
@@ -35,9 +46,6 @@ REQUIREMENTS: tuple[tuple[str, str, str], ...] = (
         "every step carries a 🔵/🔴 label; constitutional steps cite governance",
     ),
 )
-
-_GOVERNANCE_LINK = re.compile(r"(governance|adr|decision)", re.IGNORECASE)
-
 
 @dataclass(frozen=True)
 class Evidence:
@@ -70,11 +78,8 @@ def cell(requirement: str, evidence: list[Evidence]) -> Cell:
     return Cell(requirement, status, tuple(evidence))
 
 
-def procedure_steps(doc: Document, library: Library) -> tuple[Step, ...]:
-    spec = library.template_for(doc)
-    if spec is not None and spec.step_section and doc.section(spec.step_section) is not None:
-        return doc.steps_in(spec.step_section)
-    return doc.steps
+def steps_of(doc: Document, library: Library) -> tuple[Step, ...]:
+    return procedure_steps(doc, library.template_for(doc))
 
 
 def fr145(doc: Document | None, expected: str, index: Document | None, indexed: int | None) -> Cell:
@@ -139,37 +144,21 @@ def _where(doc: Document) -> int | None:
 
 
 def fr146(doc: Document, library: Library) -> Cell:
-    steps = procedure_steps(doc, library)
+    steps = steps_of(doc, library)
     found: list[Evidence] = []
     if not steps:
         found.append(
             Evidence("steps", False, "no procedure steps ('Step N: Name')", doc.path, _where(doc))
         )
     for step in steps:
-        name = step.heading.text
-        ver = step.verification
-        if ver is None:
-            found.append(
-                Evidence(
-                    "verification",
-                    False,
-                    f"step '{name}' has no Verification block",
-                    doc.path,
-                    step.heading.line,
-                )
-            )
-        elif not ver.items:
-            found.append(
-                Evidence(
-                    "verification",
-                    False,
-                    f"step '{name}' has an empty Verification block",
-                    doc.path,
-                    ver.line,
-                )
-            )
+        gap = verification_gap(step)
+        if gap is not None:
+            found.append(Evidence("verification", False, gap.message, doc.path, gap.line))
         else:
-            found.append(Evidence("verification", True, name, doc.path, ver.line))
+            assert step.verification is not None
+            found.append(
+                Evidence("verification", True, step.heading.text, doc.path, step.verification.line)
+            )
     escalation = _escalation(doc)
     if not escalation.passed and doc.kind == "drill":
         rehearsed = _rehearsed(doc, library)
@@ -193,56 +182,25 @@ def fr146(doc: Document, library: Library) -> Cell:
     return cell("FR146", found)
 
 
-def governance_line(
-    doc: Document, patterns: list[re.Pattern[str]], first: int, last: int
-) -> tuple[int, str] | None:
-    """The first line of a step that cites a governance requirement, and what it cites."""
-    for line in range(first, last + 1):
-        text = doc.line_text(line)
-        for pattern in patterns:
-            match = pattern.search(text)
-            if match:
-                return line, match.group(0)
-    for link in doc.links:
-        if first <= link.line <= last and _GOVERNANCE_LINK.search(link.target):
-            return link.line, link.target
-    return None
-
-
 def fr147(doc: Document, library: Library, patterns: list[re.Pattern[str]]) -> Cell:
-    steps = procedure_steps(doc, library)
+    steps = steps_of(doc, library)
     found: list[Evidence] = []
     if not steps:
         found.append(Evidence("steps", False, "no procedure steps to label", doc.path, _where(doc)))
     for step in steps:
-        name = step.heading.text
-        label = step.label
-        if label is None:
-            found.append(
-                Evidence(
-                    "label",
-                    False,
-                    f"step '{name}' has no 🔵 OPERATIONAL / 🔴 CONSTITUTIONAL label",
-                    doc.path,
-                    step.heading.line,
-                )
-            )
+        gap = label_gap(step)
+        if gap is not None:
+            found.append(Evidence("label", False, gap.message, doc.path, gap.line))
             continue
+        name, label = step.heading.text, step.label
+        assert label is not None
         found.append(Evidence("label", True, f"{name}: {label.kind.upper()}", doc.path, label.line))
-        if label.kind != "constitutional":
-            continue
-        cited = governance_line(doc, patterns, step.start_line, step.end_line)
-        if cited is None:
-            found.append(
-                Evidence(
-                    "governance",
-                    False,
-                    f"constitutional step '{name}' cites no governance requirement",
-                    doc.path,
-                    label.line,
-                )
-            )
-        else:
+        gap = governance_gap(doc, step, patterns)
+        if gap is not None:
+            found.append(Evidence("governance", False, gap.message, doc.path, gap.line))
+        elif label.kind == "constitutional":
+            cited = governance_citation(doc, patterns, step.start_line, step.end_line)
+            assert cited is not None  # what governance_gap found
             found.append(
                 Evidence("governance", True, f"{name}: cites {cited[1]}", doc.path, cited[0])
             )
