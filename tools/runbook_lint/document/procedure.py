@@ -86,9 +86,7 @@ def governance_citation(
     return None
 
 
-def governance_gap(
-    doc: Document, step: Step, patterns: Sequence[re.Pattern[str]]
-) -> Gap | None:
+def governance_gap(doc: Document, step: Step, patterns: Sequence[re.Pattern[str]]) -> Gap | None:
     """None unless the step is constitutional and cites no governance requirement."""
     label = step.label
     if label is None or label.kind != "constitutional":

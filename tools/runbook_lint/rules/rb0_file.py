@@ -62,7 +62,7 @@ def check_controls(doc: Document, ctx: Context) -> Iterator[Hit]:
             break
 
 
-_HEADING_RE = re.compile(r"^ {0,3}#{1,6}[ \t]+(?P<text>\S.*?)[ \t#]*$")
+_HEADING_RE = re.compile(r" {0,3}#{1,6}[ \t]+\S")
 
 
 def check_unclosed_fence(doc: Document, ctx: Context) -> Iterator[Hit]:
@@ -74,7 +74,9 @@ def check_unclosed_fence(doc: Document, ctx: Context) -> Iterator[Hit]:
         fence = opening.group(0) if opening else "```"
         lines = [s for s in block.lines if s.text.strip()]
         hidden = [
-            (s.line, m.group("text")) for s in block.lines if (m := _HEADING_RE.match(s.text))
+            (s.line, s.text.strip().lstrip("#").rstrip("#").strip())
+            for s in block.lines
+            if _HEADING_RE.match(s.text)
         ]
         where = (
             "to the end of the file"
