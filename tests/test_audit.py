@@ -135,7 +135,8 @@ def test_complete_library_passes(run: Runner, repo: Path) -> None:
     assert "| Emergence Audit Procedures | epic | (deferred) | ⏸ deferred |" in out
     # evidence lines: the title, the index row, the Verification blocks, labels, governance
     assert (
-        "- **FR145** ✅ pass: exists `runbooks/backup.md:1`; indexed `runbooks/index.md:5`" in out
+        "- **FR145** ✅ pass: exists `runbooks/backup.md:1`; written `runbooks/backup.md`; "
+        "indexed `runbooks/index.md:5`" in out
     )
     assert (
         "- **FR146** ✅ pass: Verification at lines 27, 38; "

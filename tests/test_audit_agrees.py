@@ -13,10 +13,10 @@ import pytest
 from runbook_lint.config import DEFAULT_GOVERNANCE
 from runbook_lint.document import Document, Step
 from runbook_lint.document.procedure import GOVERNANCE_LINK
+from runbook_lint.document.template import STORY_8_9_TEMPLATE
 
 from .conftest import Runner
 from .test_audit import library_copy  # noqa: F401  (a fixture)
-from .test_rules_foundation import GOOD
 
 RUNBOOK = "runbooks/epic-3-halt-fork.md"
 PATTERNS = [re.compile(p) for p in DEFAULT_GOVERNANCE]
@@ -143,7 +143,7 @@ def test_a_template_without_labels_still_has_its_labels_checked(run: Runner) -> 
     that cites nothing fails `check` (RB203) and the audit (FR147) at the same line."""
     from .test_audit import LIBRARY, RECOVERY
 
-    template = GOOD.replace("🔵 **OPERATIONAL**\n\n", "").replace("🔴 **CONSTITUTIONAL**", "")
+    template = STORY_8_9_TEMPLATE.replace("🔵 **OPERATIONAL**\n\n", "")
     assert "OPERATIONAL" not in template and "CONSTITUTIONAL" not in template
     recovery = RECOVERY.replace(" (FR107: constitutional events are never shed)", "")
     files = {**LIBRARY, "runbooks/TEMPLATE.md": template, "runbooks/recovery.md": recovery}

@@ -77,11 +77,14 @@ def test_fix_applies_and_leaves_the_todo_findings(run: Runner, repo: Path) -> No
     assert code == 1
     # the fixes change backup.md, so a second round bumps its Last Updated (RB701)
     assert err == "Fixed 5 finding(s) in 2 file(s): runbooks/backup.md, runbooks/index.md\n"
+    todo = "RB140 error 'TODO' marker: the runbook is not finished here"
     assert out.splitlines() == [
         "runbooks/backup.md:48:4: RB104 error section 'Rollback' is empty: list the rollback "
         "steps, or say why none apply ('Not applicable: ...')",
+        f"runbooks/backup.md:50:6: {todo}",
         "runbooks/backup.md:52:4: RB104 error section 'References' is empty",
-        "Found 2 errors, 0 warnings in 3 files.",
+        f"runbooks/backup.md:54:6: {todo}",
+        "Found 4 errors, 0 warnings in 3 files.",
     ]
     text = (repo / "runbooks/backup.md").read_text(encoding="utf-8")
     assert "`pg_dump --format=custom" in text

@@ -17,7 +17,16 @@ from ..library import Library
 from ..requirements import Procedure, RequirementsError
 from ..requirements import load as load_requirements
 from ..selection import check_config
-from .evidence import REQUIREMENTS, Cell, Evidence, fr145, fr146, fr147, index_lines
+from .evidence import (
+    REQUIREMENTS,
+    Cell,
+    Evidence,
+    fr145,
+    fr146,
+    fr147,
+    index_lines,
+    unfinished,
+)
 
 if TYPE_CHECKING:
     from ..engine import Report
@@ -142,12 +151,13 @@ def _row(
     display = library.display(path)
     doc = library.document(path) if path.is_file() else None
     index = library.index
-    cells = [fr145(doc, display, index, indexed.get(path))]
+    left = unfinished(doc, library) if doc is not None else ()
+    cells = [fr145(doc, display, index, indexed.get(path), left)]
     if doc is None:
         missing = Evidence("exists", False, "no runbook to check (see FR145)", display)
         cells += [Cell("FR146", "n/a", (missing,)), Cell("FR147", "n/a", (missing,))]
     else:
-        cells += [fr146(doc, library), fr147(doc, library, patterns)]
+        cells += [fr146(doc, library, left), fr147(doc, library, patterns, left)]
     title = procedure.title if procedure else (doc.title.text if doc and doc.title else display)
     return Row(
         id=procedure.id if procedure else Path(display).stem,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from ..document.leftovers import Leftover
 from ..document.procedure import (
     governance_citation,
     governance_gap,
@@ -24,6 +25,8 @@ from ..document.procedure import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from ..document import Document, Step
     from ..library import Library
 
@@ -33,12 +36,13 @@ REQUIREMENTS: tuple[tuple[str, str, str], ...] = (
     (
         "FR145",
         "Operational runbooks exist for all critical procedures",
-        "the runbook exists and the index lists it",
+        "the runbook exists, holds no template text or TODO marker, and the index lists it",
     ),
     (
         "FR146",
         "Runbooks include verification steps and escalation paths",
-        "every step has a Verification block; an Escalation table with rows",
+        "every step has a Verification block; an Escalation table with rows; both the "
+        "runbook's own text, not the template's",
     ),
     (
         "FR147",
@@ -46,6 +50,7 @@ REQUIREMENTS: tuple[tuple[str, str, str], ...] = (
         "every step carries a 🔵/🔴 label; constitutional steps cite governance",
     ),
 )
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -82,7 +87,23 @@ def steps_of(doc: Document, library: Library) -> tuple[Step, ...]:
     return procedure_steps(doc, library.template_for(doc))
 
 
-def fr145(doc: Document | None, expected: str, index: Document | None, indexed: int | None) -> Cell:
+def unfinished(doc: Document, library: Library) -> tuple[Leftover, ...]:
+    """What RB140 reports in `doc`: its template's passages and TODO-style markers. Evidence
+    among them is not the runbook's own, so it does not count."""
+    return library.leftovers(library.absolute(doc.path))
+
+
+def _unwritten(left: Sequence[Leftover], first: int, last: int) -> Leftover | None:
+    return next((item for item in left if item.covers(first, last)), None)
+
+
+def fr145(
+    doc: Document | None,
+    expected: str,
+    index: Document | None,
+    indexed: int | None,
+    left: Sequence[Leftover] = (),
+) -> Cell:
     if doc is None:
         return cell("FR145", [Evidence("exists", False, "the runbook does not exist", expected)])
     title = doc.title
@@ -95,6 +116,12 @@ def fr145(doc: Document | None, expected: str, index: Document | None, indexed: 
             title.line if title else 1,
         )
     ]
+    if left:
+        count = f"{len(left)} passage{'s are' if len(left) != 1 else ' is'}"
+        detail = f"not written yet: {count} template text or a TODO marker ({left[0].what} first)"
+        found.append(Evidence("written", False, detail, doc.path, left[0].line))
+    else:
+        found.append(Evidence("written", True, "no template text or TODO marker", doc.path))
     if index is None:
         found.append(Evidence("indexed", False, "the library has no index"))
     elif indexed is None:
@@ -104,7 +131,7 @@ def fr145(doc: Document | None, expected: str, index: Document | None, indexed: 
     return cell("FR145", found)
 
 
-def _escalation(doc: Document) -> Evidence:
+def _escalation(doc: Document, left: Sequence[Leftover] = ()) -> Evidence:
     sections = [s for s in doc.sections if "escalation" in s.title.lower()]
     if not sections:
         return Evidence("escalation", False, "no Escalation section", doc.path, None)
@@ -119,6 +146,10 @@ def _escalation(doc: Document) -> Evidence:
         return Evidence(
             "escalation", False, "the Escalation table has no rows", doc.path, table.line
         )
+    copied = _unwritten(left, table.line, table.end_line)
+    if copied is not None:
+        detail = f"the Escalation table still holds {copied.what}"
+        return Evidence("escalation", False, detail, doc.path, copied.line)
     rows = len(table.rows)
     return Evidence(
         "escalation", True, f"Escalation table, {rows} row{'s' * (rows != 1)}", doc.path, table.line
@@ -143,7 +174,7 @@ def _where(doc: Document) -> int | None:
     return None
 
 
-def fr146(doc: Document, library: Library) -> Cell:
+def fr146(doc: Document, library: Library, left: Sequence[Leftover] = ()) -> Cell:
     steps = steps_of(doc, library)
     found: list[Evidence] = []
     if not steps:
@@ -152,18 +183,21 @@ def fr146(doc: Document, library: Library) -> Cell:
         )
     for step in steps:
         gap = verification_gap(step)
+        ver = step.verification
+        copied = _unwritten(left, ver.line, ver.end_line) if ver is not None else None
         if gap is not None:
             found.append(Evidence("verification", False, gap.message, doc.path, gap.line))
+        elif copied is not None:
+            detail = f"step '{step.heading.text}' verifies with {copied.what}"
+            found.append(Evidence("verification", False, detail, doc.path, copied.line))
         else:
-            assert step.verification is not None
-            found.append(
-                Evidence("verification", True, step.heading.text, doc.path, step.verification.line)
-            )
-    escalation = _escalation(doc)
+            assert ver is not None
+            found.append(Evidence("verification", True, step.heading.text, doc.path, ver.line))
+    escalation = _escalation(doc, left)
     if not escalation.passed and doc.kind == "drill":
         rehearsed = _rehearsed(doc, library)
         if rehearsed is not None:
-            via = _escalation(rehearsed)
+            via = _escalation(rehearsed, unfinished(rehearsed, library))
             escalation = Evidence(
                 "escalation",
                 via.passed,
@@ -182,7 +216,12 @@ def fr146(doc: Document, library: Library) -> Cell:
     return cell("FR146", found)
 
 
-def fr147(doc: Document, library: Library, patterns: list[re.Pattern[str]]) -> Cell:
+def fr147(
+    doc: Document,
+    library: Library,
+    patterns: list[re.Pattern[str]],
+    left: Sequence[Leftover] = (),
+) -> Cell:
     steps = steps_of(doc, library)
     found: list[Evidence] = []
     if not steps:
@@ -201,9 +240,14 @@ def fr147(doc: Document, library: Library, patterns: list[re.Pattern[str]]) -> C
         elif label.kind == "constitutional":
             cited = governance_citation(doc, patterns, step.start_line, step.end_line)
             assert cited is not None  # what governance_gap found
-            found.append(
-                Evidence("governance", True, f"{name}: cites {cited[1]}", doc.path, cited[0])
-            )
+            copied = _unwritten(left, cited[0], cited[0])
+            if copied is not None:
+                detail = f"constitutional step '{name}' cites governance only in {copied.what}"
+                found.append(Evidence("governance", False, detail, doc.path, cited[0]))
+            else:
+                found.append(
+                    Evidence("governance", True, f"{name}: cites {cited[1]}", doc.path, cited[0])
+                )
     return cell("FR147", found)
 
 

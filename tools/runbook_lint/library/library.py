@@ -16,11 +16,13 @@ from typing import Any
 
 from ..config import Config
 from ..document import Document, Link
+from ..document.leftovers import Leftover, leftovers
 from ..document.template import TemplateSpec
 from .discovery import Discovery
 from .facts import FACTS
 from .files import Loaded, read_file
 from .index import partial_index_links
+from .leftovers import PARTS, Kept, kept
 from .links import resolve_path, split_target
 from .store import DocumentStore, pack
 from .templates import Templates
@@ -38,6 +40,7 @@ class Library(Discovery):
         self._log = ReadLog()
         self._facts: dict[tuple[Path, str], Any] = {}
         self._templates = Templates(self, self.document)
+        self._common: dict[str | None, Kept] = {}
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -171,3 +174,35 @@ class Library(Discovery):
     def template_for(self, doc: Document) -> TemplateSpec | None:
         """The template `doc` follows; looked up once per document."""
         return self._templates.template_for(doc)
+
+    def template_at(self, path: Path) -> TemplateSpec | None:
+        """The template the file at `path` follows."""
+        return self._templates.template_at(self.display(path), self.kind_of(path))
+
+    def leftovers(self, path: Path) -> tuple[Leftover, ...]:
+        """What of the runbook or drill at `path` is still its template's text (other than
+        the library's boilerplate) or a TODO-style marker: what RB140 reports, and evidence
+        the audit does not count."""
+        found = self.fact(path, PARTS)
+        if found is None:
+            return ()
+        spec = self.template_at(path)
+        if spec is None:
+            return leftovers(found, None)
+        candidates = leftovers(found, spec.text)
+        if all(left.kind == "marker" for left in candidates):
+            return candidates
+        return leftovers(found, spec.text, self._kept(spec).boilerplate(found))
+
+    def _kept(self, spec: TemplateSpec) -> Kept:
+        """How many runbooks following `spec` keep each of its passages (once per run)."""
+        if spec.path not in self._common:
+            others = [*self.runbook_files(), *(self.absolute(d) for d in self.checked)]
+            same = [
+                p
+                for p in dict.fromkeys(p.resolve() for p in others)
+                if self.kind_of(p) in ("runbook", "drill") and self.template_at(p) is spec
+            ]
+            found = (self.fact(p, PARTS) for p in same)
+            self._common[spec.path] = kept(spec.text, found)
+        return self._common[spec.path]
