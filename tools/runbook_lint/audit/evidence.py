@@ -23,6 +23,7 @@ from ..document.procedure import (
     procedure_steps,
     verification_gap,
 )
+from ..library.links import listed_path
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -252,13 +253,14 @@ def fr147(
 
 
 def index_lines(library: Library) -> dict[Path, int]:
-    """Files the index links to, with the line of the first link to each."""
+    """Files the index lists (links to the whole file, as RB301 counts them), with the line of
+    the first such link to each."""
     index = library.index
     if index is None:
         return {}
     found: dict[Path, int] = {}
     for link in index.links:
-        path = library.linked_file(index, link.target)
-        if path is not None:
-            found.setdefault(path, link.line)
+        listed = listed_path(link.target)  # what RB301 counts: a link to the whole file
+        if listed is not None:
+            found.setdefault(library.resolve(index, listed), link.line)
     return found

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..findings import Fix, Hit
 from ..library.facts import fact
-from ..library.links import SCHEME_RE, split_target
+from ..library.links import SCHEME_RE, listed_path, split_target
 from ..rule import DOC_KINDS, Rule
 
 if TYPE_CHECKING:
@@ -191,12 +191,7 @@ def check_html(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 
 def _link_paths(links: Iterable[Link]) -> list[str]:
-    out = []
-    for link in links:
-        scheme, path, _ = split_target(link.target.strip())
-        if not scheme and path:
-            out.append(path)
-    return out
+    return [path for link in links if (path := listed_path(link.target)) is not None]
 
 
 def _lexical(base: Path, links: Iterable[str]) -> set[str]:
@@ -274,7 +269,9 @@ RULES = (
         rationale=(
             "Story 8.9 AC5: an index provides quick navigation. During an outage operators "
             "find runbooks through the index and the site navigation built from it; a runbook "
-            "missing from it might as well not exist."
+            "missing from it might as well not exist. A runbook is listed by a link to the file "
+            "itself; a quick-reference link to one of its sections ('backup.md#procedure') "
+            "does not list it."
         ),
         bad="runbooks/index.md lists backup.md only; runbooks/scaling.md exists",
         good="runbooks/index.md lists backup.md and scaling.md",
