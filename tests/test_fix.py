@@ -296,13 +296,16 @@ def _snapshot(root: Path) -> dict[str, bytes]:
     }
 
 
-@pytest.mark.parametrize("fence", [False, True], ids=["example", "unclosed-fence"])
+@pytest.mark.parametrize(
+    "fence", ["", "end", "top"], ids=["example", "fence-open-at-end", "fence-open-after-line-1"]
+)
 @pytest.mark.parametrize("rule", FIXABLE, ids=[r.id for r in FIXABLE])
-def test_a_second_fix_changes_nothing(run: Runner, tmp_path: Path, rule: Rule, fence: bool) -> None:
+def test_a_second_fix_changes_nothing(run: Runner, tmp_path: Path, rule: Rule, fence: str) -> None:
     _fixable_example(rule, tmp_path)
-    if fence:  # the same example with a code fence left open at the end of each file
-        for path in tmp_path.rglob("*.md"):
-            path.write_text(path.read_text(encoding="utf-8") + UNCLOSED, encoding="utf-8")
+    for path in tmp_path.rglob("*.md") if fence else ():  # a code fence left open
+        first, _, rest = path.read_text(encoding="utf-8").partition("\n")
+        text = first + "\n" + rest + UNCLOSED if fence == "end" else first + UNCLOSED + rest
+        path.write_text(text, encoding="utf-8")
     before = _snapshot(tmp_path)
     code, out, err = run({}, "check", "--fix", "--select", rule.id)
     assert code in (0, 1), err
