@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from runbook_lint.artifacts.positions import format_path, parse
 
-from .conftest import Runner
+from .conftest import Runner, record_connections
 
 FIXTURES = Path(__file__).parent / "fixtures" / "artifacts"
 REPO = Path(__file__).resolve().parents[1]
@@ -225,32 +225,13 @@ def test_rb505_clean(run: Runner) -> None:
     assert findings(run, library(), "RB505", "schemas") == []
 
 
-def _record_connections(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    """Every attempt to open a connection (or look up a host), recorded and refused.
-
-    Recorded rather than raised as a test failure: `referencing` wraps whatever a retrieval
-    raises into `Unresolvable`, so an AssertionError raised here would pass for a refusal."""
-    import socket
-
-    attempts: list[Any] = []
-
-    def record(*args: Any, **kwargs: Any) -> Any:
-        attempts.append(args)
-        raise OSError("network disabled in this test")
-
-    monkeypatch.setattr(socket.socket, "connect", record)
-    monkeypatch.setattr(socket, "getaddrinfo", record)
-    monkeypatch.setattr(socket, "create_connection", record)
-    return attempts
-
-
 def test_remote_reference_is_never_fetched(monkeypatch: pytest.MonkeyPatch) -> None:
     from jsonschema import Draft202012Validator
     from referencing.exceptions import Unresolvable
 
     from runbook_lint.artifacts.schemas import SchemaStore
 
-    attempts = _record_connections(monkeypatch)
+    attempts = record_connections(monkeypatch)
     schema = {"$ref": "https://example.com/remote.schema.json"}
     validator = Draft202012Validator(schema, registry=SchemaStore().registry())
     with pytest.raises(Unresolvable):
@@ -276,7 +257,7 @@ def test_broken_refs_do_not_hide_the_samples_violations(
 ) -> None:
     """A remote $ref (RB505) and a local one that leads nowhere (RB504) are reported on the
     schema, and the sample is still validated against the rest of it (RB501)."""
-    attempts = _record_connections(monkeypatch)
+    attempts = record_connections(monkeypatch)
     files = library(
         **{
             "schemas/artifacts/dkt/state/heartbeat_status.schema.json": json.dumps(

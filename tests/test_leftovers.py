@@ -4,7 +4,6 @@ where they are markers, not where a word, code or a placeholder happens to conta
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from runbook_lint.document import Document
 from runbook_lint.document.leftovers import leftovers, markers, parts, template_text
 
 from .conftest import Runner, json_findings
-from .test_audit import commit_all
+from .test_audit import library_copy  # noqa: F401  (a fixture)
 from .test_rules_foundation import GOOD
 
 REPO = Path(__file__).resolve().parents[1]
@@ -103,15 +102,6 @@ def test_a_drills_sign_off_form_is_not_template_text(run: Runner) -> None:
         assert json_findings(run, files, "--select", "RB140", path) == []
 
 
-@pytest.fixture
-def library(tmp_path: Path) -> Path:
-    for folder in ("runbooks", "schemas"):
-        shutil.copytree(REPO / folder, tmp_path / folder)
-    shutil.copy(REPO / "Makefile", tmp_path / "Makefile")
-    commit_all(tmp_path, "Copy the library")
-    return tmp_path
-
-
 @pytest.mark.parametrize(
     ("kind", "path", "requirements"),
     [
@@ -120,7 +110,11 @@ def library(tmp_path: Path) -> Path:
     ],
 )
 def test_an_unedited_scaffold_fails_check_and_audit(
-    run: Runner, library: Path, kind: str, path: str, requirements: set[str]
+    run: Runner,
+    library_copy: Path,  # noqa: F811
+    kind: str,
+    path: str,
+    requirements: set[str],
 ) -> None:
     title = "Certificate Rotation" if kind == "runbook" else "Cert Drill"
     code, _, err = run({}, "new", title, "--kind", kind, "--owner", "Platform Operations")
