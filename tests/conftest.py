@@ -72,3 +72,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         for item in items:
             if "browser" in item.keywords:
                 item.add_marker(skip)
+
+
+def record_connections(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Every attempt to open a connection (or look up a host), recorded and refused.
+
+    Recorded rather than raised as a test failure: `referencing` wraps whatever a retrieval
+    raises into `Unresolvable`, so an AssertionError raised here would pass for a refusal."""
+    import socket
+
+    attempts: list[Any] = []
+
+    def record(*args: Any, **kwargs: Any) -> Any:
+        attempts.append(args)
+        raise OSError("network disabled in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", record)
+    monkeypatch.setattr(socket, "getaddrinfo", record)
+    monkeypatch.setattr(socket, "create_connection", record)
+    return attempts

@@ -288,6 +288,27 @@ CONTRACT = """{
 """
 
 
+def drill_template() -> str:
+    """The drills' template: the same sections as a drill, in words no drill keeps."""
+    text = runbook("Drill Title", STEP_OPERATIONAL, up="../")
+    for old, new in (
+        ("Owner: Site Reliability", "Owner: <team>"),
+        ("Restore the service.", "What the drill rehearses, and why."),
+        ("[ ] Shell on the operations host", "[ ] <what the operator needs first>"),
+        ("- The alert fires", "- <when to run the drill>"),
+        ("Confirm the heartbeat is stale", "Describe the first step"),
+        ("[ ] Read the heartbeat status", "[ ] <what to do>"),
+        (f"RUN_ID=<run_id>\n{LONG_COMMAND}", "opsctl heartbeat status --run-id <run_id>"),
+        ("`status` is `STALE`.", "<what the operator sees>"),
+        ("`jq '.status' state/heartbeat_status.json`", "<command that shows it>"),
+        ("Step fails twice | Secondary on-call |", "<condition> | <who takes over> |"),
+        ("Not applicable: every step is read-only.", "How to undo each step."),
+    ):
+        assert old in text, old
+        text = text.replace(old, new)
+    return text
+
+
 def library_files() -> dict[str, str]:
     """A small but complete library: index, template, runbooks, a drill, a sample, schemas."""
     return {
@@ -299,7 +320,7 @@ def library_files() -> dict[str, str]:
         "runbooks/operator-recovery.md": runbook(
             "Operator Recovery", STEP_OPERATIONAL + "\n" + STEP_CONSTITUTIONAL
         ),
-        "runbooks/drills/TEMPLATE.md": runbook("Drill Title", STEP_OPERATIONAL, up="../"),
+        "runbooks/drills/TEMPLATE.md": drill_template(),
         "runbooks/drills/stale-heartbeat.md": runbook(
             "Stale Heartbeat Drill", STEP_OPERATIONAL, up="../"
         ),

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 
 from runbook_lint.artifacts.positions import format_path, parse
 
-from .conftest import Runner
+from .conftest import Runner, record_connections
 
 FIXTURES = Path(__file__).parent / "fixtures" / "artifacts"
 REPO = Path(__file__).resolve().parents[1]
@@ -225,21 +226,90 @@ def test_rb505_clean(run: Runner) -> None:
 
 
 def test_remote_reference_is_never_fetched(monkeypatch: pytest.MonkeyPatch) -> None:
-    import socket
-
     from jsonschema import Draft202012Validator
     from referencing.exceptions import Unresolvable
 
     from runbook_lint.artifacts.schemas import SchemaStore
 
-    def no_network(*args: object, **kwargs: object) -> None:
-        raise AssertionError("a network connection was attempted")
-
-    monkeypatch.setattr(socket.socket, "connect", no_network)
+    attempts = record_connections(monkeypatch)
     schema = {"$ref": "https://example.com/remote.schema.json"}
     validator = Draft202012Validator(schema, registry=SchemaStore().registry())
     with pytest.raises(Unresolvable):
         validator.validate({})
+    assert attempts == []
+
+
+REMOTE = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["status"],
+    "properties": {
+        "status": {"enum": ["HEALTHY", "STALE"]},
+        "checked_at": {"$ref": "https://example.com/common.schema.json#/$defs/timestamp"},
+        "owner": {"$ref": "missing.schema.json"},
+    },
+}
+
+
+def test_broken_refs_do_not_hide_the_samples_violations(
+    run: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A remote $ref (RB505) and a local one that leads nowhere (RB504) are reported on the
+    schema, and the sample is still validated against the rest of it (RB501)."""
+    attempts = record_connections(monkeypatch)
+    files = library(
+        **{
+            "schemas/artifacts/dkt/state/heartbeat_status.schema.json": json.dumps(
+                REMOTE, indent=2
+            ),
+            HB: '{\n  "checked_at": "yesterday",\n  "owner": 7,\n  "stauts": "STALE"\n}\n',
+        }
+    )
+    code, out, err = run(files, "check", "--format", "json", "runbooks", "schemas")
+    assert code == 1, err
+    found = [(f["rule"], f["path"], f["line"]) for f in json.loads(out)["findings"]]
+    schema = "schemas/artifacts/dkt/state/heartbeat_status.schema.json"
+    assert ("RB505", schema, 16) in found and ("RB504", schema, 19) in found
+    violations = [f for f in json.loads(out)["findings"] if f["rule"] == "RB501"]
+    assert [(f["path"], f["line"], f["column"]) for f in violations] == [(HB, 1, 1), (HB, 4, 3)]
+    assert "'status' is a required property" in violations[0]["message"]
+    assert "Additional properties are not allowed ('stauts'" in violations[1]["message"]
+    assert attempts == []
+
+
+def test_every_jsonl_line_is_validated_after_one_that_cannot_be(
+    run: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A line the validator fails on (here a RecursionError, as a deeply recursive schema
+    gives) is reported, and the lines after it are still validated."""
+    from jsonschema import Draft202012Validator
+
+    iter_errors = Draft202012Validator.iter_errors
+
+    def failing(self: Any, instance: Any, *args: Any) -> Any:
+        if isinstance(instance, dict) and instance.get("type") == "deep":
+            raise RecursionError("maximum recursion depth exceeded")
+        return iter_errors(self, instance, *args)
+
+    monkeypatch.setattr(Draft202012Validator, "iter_errors", failing)
+    sample = '{"seq": 1, "type": "deep"}\n{"seq": 0, "type": "heartbeat_stale"}\n'
+    got = findings(run, library(**{EV: sample}), "RB501")
+    assert [(g[1], g[2]) for g in got] == [(1, 1), (2, 9)]
+    assert "cannot be validated against schema" in got[0][3] and "RecursionError" in got[0][3]
+    assert "$.seq: 0 is less than the minimum of 1" in got[1][3]
+
+
+def test_a_schema_that_cannot_be_applied_leaves_its_samples_reported(run: Runner) -> None:
+    files = library(
+        **{
+            "schemas/artifacts/dkt/state/heartbeat_status.schema.json": '{"type": "objet"}',
+            HB: '{"status": "STALE"}\n',
+        }
+    )
+    got = findings(run, files, "RB503")
+    assert [(g[0], g[1]) for g in got] == [(HB, 1)]
+    assert "sample not validated: its schema" in got[0][3] and "see RB504" in got[0][3]
 
 
 # -- RB506 field references ------------------------------------------------------------------

@@ -136,7 +136,8 @@ def test_complete_library_passes(run: Runner, repo: Path) -> None:
     assert "| Emergence Audit Procedures | epic | (deferred) | ⏸ deferred |" in out
     # evidence lines: the title, the index row, the Verification blocks, labels, governance
     assert (
-        "- **FR145** ✅ pass: exists `runbooks/backup.md:1`; indexed `runbooks/index.md:5`" in out
+        "- **FR145** ✅ pass: exists `runbooks/backup.md:1`; written `runbooks/backup.md`; "
+        "indexed `runbooks/index.md:5`" in out
     )
     assert (
         "- **FR146** ✅ pass: Verification at lines 27, 38; "
@@ -176,14 +177,14 @@ def test_step_losing_verification_fails_naming_the_step(run: Runner, repo: Path)
     assert code == 1
     assert err == (
         "runbook-lint: audit: FR146 runbooks/recovery.md:32: step 'Step 2: Record the snapshot' "
-        "has no Verification block (procedure 'recovery')\n"
+        "has no '**Verification:**' block (procedure 'recovery')\n"
     )
     assert (
         "| Recovery procedures | core | `runbooks/recovery.md` | ✅ pass | ❌ FAIL | ✅ pass |"
         in out
     )
     assert (
-        "    - missing: step 'Step 2: Record the snapshot' has no Verification block "
+        "    - missing: step 'Step 2: Record the snapshot' has no '**Verification:**' block "
         "(`runbooks/recovery.md:32`)" in out
     )
 
@@ -197,7 +198,12 @@ def test_step_losing_verification_fails_naming_the_step(run: Runner, repo: Path)
             "FR146 runbooks/recovery.md:44",
             "the Escalation table has no rows",
         ),
-        ("🔵 **OPERATIONAL**\n\n", "", "FR147 runbooks/recovery.md:21", "has no 🔵 OPERATIONAL"),
+        (
+            "🔵 **OPERATIONAL**\n\n",
+            "",
+            "FR147 runbooks/recovery.md:21",
+            "has no label: start it with",
+        ),
         (
             " (FR107: constitutional events are never shed)",
             "",
@@ -400,7 +406,7 @@ def test_the_library_passes_and_fails_precisely(run: Runner, library_copy: Path)
     assert code == 1
     assert err == (
         f"runbook-lint: audit: FR146 runbooks/startup.md:{step.heading.line}: step "
-        f"'{step.heading.text}' has no Verification block (procedure 'startup')\n"
+        f"'{step.heading.text}' has no '**Verification:**' block (procedure 'startup')\n"
     )
     # a required runbook is deleted
     (library_copy / "runbooks/epic-4-observer.md").unlink()

@@ -116,7 +116,7 @@ def test_bad_option_is_usage_error(run: Runner) -> None:
             "[tool.runbook-lint]\nreview-days = 'soon'\n",
             "'review-days' must be a positive integer, got str 'soon'",
         ),
-        ("[tool.runbook-lint]\nselect = ['XX1']\n", "'select' has 'XX1', which is not a rule id"),
+        ("[tool.runbook-lint]\nselect = ['XX1']\n", "'select': 'XX1' matches no catalogued rule"),
         ("[tool.runbook-lint]\nseverity = { RB101 = 'fatal' }\n", "'severity.RB101' must map"),
         ("[tool.runbook-lint\n", "invalid TOML"),
     ],

@@ -8,6 +8,8 @@ import pytest
 
 from runbook_lint.findings import Edit, Finding, Fix
 from runbook_lint.fixes.apply import apply_edits, plan, write_atomic
+from runbook_lint.rule import Rule
+from runbook_lint.rules import all_rules
 
 from .conftest import Runner, write_files
 from .test_audit import commit_all, git
@@ -80,11 +82,14 @@ def test_fix_applies_and_leaves_the_todo_findings(run: Runner, repo: Path) -> No
     assert code == 1
     # the fixes change backup.md, so a second round bumps its Last Updated (RB701)
     assert err == "Fixed 5 finding(s) in 2 file(s): runbooks/backup.md, runbooks/index.md\n"
+    todo = "RB135 error 'TODO' marker: the runbook is not finished here"
     assert out.splitlines() == [
         "runbooks/backup.md:48:4: RB104 error section 'Rollback' is empty: list the rollback "
         "steps, or say why none apply ('Not applicable: ...')",
+        f"runbooks/backup.md:50:6: {todo}",
         "runbooks/backup.md:52:4: RB104 error section 'References' is empty",
-        "Found 2 errors, 0 warnings in 4 files.",
+        f"runbooks/backup.md:54:6: {todo}",
+        "Found 4 errors, 0 warnings in 4 files.",
     ]
     text = (repo / "runbooks/backup.md").read_text(encoding="utf-8")
     assert "`pg_dump --format=custom" in text
@@ -269,3 +274,68 @@ def test_write_atomic_without_hard_links(tmp_path: Path, monkeypatch: pytest.Mon
         write_atomic(target, "two", exclusive=True)
     assert target.read_text(encoding="utf-8") == "one"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["new.md"]
+
+
+# -- every fix is idempotent, and none writes into an unclosed code fence -------------------
+
+FIXABLE = [r for r in all_rules() if r.fixable]
+UNCLOSED = "\n```bash\nopsctl health --component all\n"
+
+
+def _fixable_example(rule: Rule, root: Path) -> None:
+    """Write the rule's bad example; one that a snippet cannot show is built here."""
+    if rule.runnable_examples:
+        write_files(root, dict(rule.bad_files) or {rule.example_path: rule.bad})
+    elif rule.id == "RB701":  # Last Updated older than the file's last commit
+        write_files(root, {"runbooks/backup.md": GOOD, "runbooks/index.md": INDEX})
+        commit_all(root, "Change the backup runbook", date="2026-11-20T10:00:00+00:00")
+    else:  # pragma: no cover - a new fixable rule needs its example here
+        raise AssertionError(f"{rule.id} is fixable but has no example the fix test can run")
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".git" not in p.parts and ".cache" not in p.parts
+    }
+
+
+@pytest.mark.parametrize(
+    "fence", ["", "end", "top"], ids=["example", "fence-open-at-end", "fence-open-after-line-1"]
+)
+@pytest.mark.parametrize("rule", FIXABLE, ids=[r.id for r in FIXABLE])
+def test_a_second_fix_changes_nothing(run: Runner, tmp_path: Path, rule: Rule, fence: str) -> None:
+    _fixable_example(rule, tmp_path)
+    for path in tmp_path.rglob("*.md") if fence else ():  # a code fence left open
+        first, _, rest = path.read_text(encoding="utf-8").partition("\n")
+        text = first + "\n" + rest + UNCLOSED if fence == "end" else first + UNCLOSED + rest
+        path.write_text(text, encoding="utf-8")
+    before = _snapshot(tmp_path)
+    code, out, err = run({}, "check", "--fix", "--select", rule.id)
+    assert code in (0, 1), err
+    once = _snapshot(tmp_path)
+    assert once != before or fence, f"{rule.id}: the fix changed nothing\n{out}{err}"
+    code, out, err = run({}, "check", "--fix", "--select", rule.id)
+    assert code in (0, 1), err
+    assert _snapshot(tmp_path) == once, f"{rule.id}: a second --fix changed the files\n{err}"
+
+
+def test_fix_is_refused_at_or_after_an_unclosed_fence(run: Runner, repo: Path) -> None:
+    """RB101 would append the missing sections inside the open fence, again on every run."""
+    text = BROKEN.replace("\u2013format", "--format") + UNCLOSED
+    files = {"runbooks/backup.md": text}
+    for _ in range(2):
+        code, out, err = run(files, "check", "--fix", "--select", "RB007,RB101")
+        assert (repo / "runbooks/backup.md").read_text(encoding="utf-8") == text
+        assert err == (
+            "runbook-lint: not fixed: runbooks/backup.md: the code fence opened at line 49 is "
+            "never closed, so the rest of the file is read as code and a fix there would land "
+            "inside it; close the fence (RB007) and run --fix again\n"
+        )
+        assert code == 1 and "runbooks/backup.md:49:1: RB007 error code fence '```'" in out
+        files = {}
+    # a fix before the fence is still made
+    before = text.replace("--format=custom", "\u2013format=custom")
+    code, _, err = run({"runbooks/backup.md": before}, "check", "--fix", "--select", "RB401")
+    assert (repo / "runbooks/backup.md").read_text(encoding="utf-8") == text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -90,9 +91,10 @@ def test_new_runbook_from_the_template(run: Runner, repo: Path) -> None:
         "??",
         "runbooks/redis-failover.md",
     ]
-    # the scaffold is a valid runbook of the library from the start
-    code, out, _ = run({}, "check", "runbooks/redis-failover.md", "runbooks/index.md")
-    assert (code, out) == (0, "All checks passed (2 files).\n")
+    # the scaffold has every section, step and label, and fails until it is written
+    code, out, _ = run({}, "check", "--format", "json", "runbooks/redis-failover.md")
+    found = json.loads(out)["findings"]
+    assert code == 1 and found and {f["rule"] for f in found} == {"RB135"}
 
 
 def test_new_drill_goes_to_the_drills_folder(run: Runner, repo: Path) -> None:

@@ -367,6 +367,6 @@ def test_unused_and_bad_suppressions(run: Runner) -> None:
     )
     assert lint(run, text) == [
         "runbooks/backup.md:7:1: RB009 warning suppression of RB304 matches no finding; remove it",
-        "runbooks/backup.md:16:1: RB010 warning unrecognised runbook-lint directive "
+        "runbooks/backup.md:16:1: RB010 error unrecognised runbook-lint directive "
         "'disabel=RB1'; use disable=RBxxx or disable-file=RBxxx",
     ]

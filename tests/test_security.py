@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import socket
-from typing import Any
 
 import pytest
 
-from .conftest import Runner, json_findings
+from .conftest import Runner, json_findings, record_connections
 
 
 def _findings(run: Runner, body: str, *select: str) -> list[tuple[str, int, int]]:
@@ -97,14 +95,7 @@ def test_placeholders_are_not_secrets(run: Runner, body: str) -> None:
 def test_schemas_never_resolve_refs_over_the_network(
     run: Runner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    attempts: list[Any] = []
-
-    def refuse(*args: Any, **kwargs: Any) -> Any:
-        attempts.append(args)
-        raise OSError("network disabled in this test")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    attempts = record_connections(monkeypatch)
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "type": "object",

@@ -10,19 +10,22 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .errors import UsageError
-from .findings import ID_PREFIX_RE, SEVERITIES, Severity
+from .findings import SEVERITIES, Severity
 from .markdown_style import KEY as MARKDOWN_STYLE
 from .markdown_style import MarkdownStyle, parse_table
 
 CONFIG_FILE = "runbook-lint.toml"
 # A deployment's own escalation contacts file, outside the repository (`--contacts` wins).
 CONTACTS_ENV = "RUNBOOK_LINT_CONTACTS"
+# Marks the keys whose values (or, for a table of severities, whose keys) are rule ids or
+# prefixes: `rule_ids` lists them so that each is checked against the catalogue.
+RULE_IDS = {"rule_ids": True}
 DEFAULT_GOVERNANCE = (r"\bADR-\d+\b", r"\bFR-?\d+\b")
 
 
@@ -47,10 +50,10 @@ class Config:
     introspect: tuple[str, ...] = ()
     shellcheck: bool = False
     exclude: tuple[str, ...] = ()
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    per_path_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    severity: Mapping[str, Severity] = field(default_factory=dict)
+    select: tuple[str, ...] = field(default=(), metadata=RULE_IDS)
+    ignore: tuple[str, ...] = field(default=(), metadata=RULE_IDS)
+    per_path_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict, metadata=RULE_IDS)
+    severity: Mapping[str, Severity] = field(default_factory=dict, metadata=RULE_IDS)
     review_days: int = 180
     max_file_bytes: int = 5_000_000
     governance: tuple[str, ...] = DEFAULT_GOVERNANCE
@@ -76,7 +79,6 @@ class Config:
 
 _NOT_KEYS = ("root", "source", "contacts_override")
 _FIELDS = {f.name: f for f in fields(Config) if f.name not in _NOT_KEYS}
-_RULE_RE = ID_PREFIX_RE
 
 
 def _key(name: str) -> str:
@@ -90,10 +92,7 @@ def _expect(where: str, key: str, value: Any, kind: str) -> None:
 def _rule_list(where: str, key: str, value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         _expect(where, key, value, "a list of rule ids or prefixes")
-    for item in value:
-        if not _RULE_RE.match(item):
-            raise UsageError(f"{where}: '{key}' has {item!r}, which is not a rule id or prefix")
-    return tuple(value)
+    return tuple(value)  # each is checked against the catalogue when rules run (`rule_ids`)
 
 
 def _convert(where: str, name: str, value: Any) -> Any:
@@ -112,7 +111,7 @@ def _convert(where: str, name: str, value: Any) -> Any:
             _expect(where, key, value, "a table of rule id = severity")
         out: dict[str, Severity] = {}
         for rule, sev in value.items():
-            if not _RULE_RE.match(rule) or sev not in SEVERITIES:
+            if sev not in SEVERITIES:
                 raise UsageError(
                     f"{where}: '{key}.{rule}' must map a rule id to one of "
                     f"{', '.join(SEVERITIES)}, got {sev!r}"
@@ -148,6 +147,22 @@ def _convert(where: str, name: str, value: Any) -> Any:
             f"{where}: '{key}' must be a relative path inside the project, got {value!r}"
         )
     return value
+
+
+def rule_ids(config: Config) -> Iterator[tuple[str, str]]:
+    """(key, rule id or prefix) for every rule the configuration names."""
+    for item in fields(config):
+        if not item.metadata.get("rule_ids"):
+            continue
+        key, value = _key(item.name), getattr(config, item.name)
+        if isinstance(value, Mapping):
+            for name, sub in value.items():
+                if isinstance(sub, tuple):  # a table of rule lists (per-path-ignores)
+                    yield from ((f"{key}.{name}", rule) for rule in sub)
+                else:  # a table keyed by rule (severity)
+                    yield f"{key}.{name}", name
+        else:
+            yield from ((key, rule) for rule in value)
 
 
 def from_mapping(data: Mapping[str, Any], root: Path, where: str) -> Config:

@@ -27,14 +27,12 @@ from .findings import Finding, Hit
 from .library import Exported, Library
 from .rule import Rule
 from .rules.rb0_file import INTERNAL_ERROR
+from .rules.rb0_suppressions import BAD_DIRECTIVE, UNUSED_SUPPRESSION
+from .selection import catalogue_ids, check_config
 from .suppressions import Suppression
 from .suppressions import parse as parse_suppressions
 
 T = TypeVar("T")
-# Findings about suppression comments themselves. Unlike RB000 these two ids have no catalogue
-# entry yet, so `rules` and `explain` do not list them.
-UNUSED_SUPPRESSION = "RB009"
-BAD_DIRECTIVE = "RB010"
 
 
 @dataclass
@@ -190,8 +188,8 @@ class Filter:
                         path,
                         s.line,
                         s.column,
-                        UNUSED_SUPPRESSION,
-                        "warning",
+                        UNUSED_SUPPRESSION.id,
+                        UNUSED_SUPPRESSION.severity,
                         f"suppression of {', '.join(s.rules)} matches no finding; remove it",
                     )
                 )
@@ -218,9 +216,10 @@ def check_path(library: Library, ctx: Context, rules: Sequence[Rule], path: Path
     try:
         doc = library.load(path).document
         assert doc is not None
-        found, bad = parse_suppressions(doc)
+        found, bad = parse_suppressions(doc, catalogue_ids())
         findings = [
-            Finding(doc.path, b.line, b.column, BAD_DIRECTIVE, "warning", b.message) for b in bad
+            Finding(doc.path, b.line, b.column, BAD_DIRECTIVE.id, BAD_DIRECTIVE.severity, b.message)
+            for b in bad
         ]
         findings.extend(check_document(doc, ctx, rules))
     finally:
@@ -316,6 +315,7 @@ def run(
     the `lasting` values of `Context.lasting` kept from its earlier runs."""
     from .rules import all_rules
 
+    check_config(config)
     library = library or Library(config, cwd)
     paths = library.collect(targets or library.default_targets())
     ctx = Context(config, library, lasting)
@@ -375,8 +375,10 @@ def run(
         store.save()
 
     kept = [filt.severity(f) for f in raw if library.in_scope(f.path) and filt.keep(f)]
-    if enabled(UNUSED_SUPPRESSION, chosen_select, chosen_ignore):
-        kept.extend(filt.unused({r.id for r in active} | {INTERNAL_ERROR.id}))
+    if enabled(UNUSED_SUPPRESSION.id, chosen_select, chosen_ignore):
+        kept.extend(
+            filt.severity(f) for f in filt.unused({r.id for r in active} | {INTERNAL_ERROR.id})
+        )
     unique = {(f.sort_key(), f.severity): f for f in kept}
     findings = sorted(unique.values(), key=Finding.sort_key)
     suppressions = [s for items in filt.suppressions.values() for s in items]

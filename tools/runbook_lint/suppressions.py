@@ -1,16 +1,18 @@
 """Inline suppressions: `<!-- runbook-lint: disable=RB101 -- reason: ... -->`.
 
 `disable=` covers the next block (a heading's whole section when the next block is a heading);
-`disable-file=` covers the file. Ids may be prefixes (`RB1` covers the family).
+`disable-file=` covers the file. Ids may be prefixes (`RB1` covers the family); an id or prefix
+that matches no catalogued rule is a bad directive (RB010), and the others still apply.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from .document import Document
-from .findings import ID_PREFIX_RE
+from .selection import matches, unknown_message
 
 _DIRECTIVE_RE = re.compile(r"^runbook-lint\s*:\s*(?P<body>.*)$", re.IGNORECASE | re.DOTALL)
 _DISABLE_RE = re.compile(
@@ -18,7 +20,6 @@ _DISABLE_RE = re.compile(
     r"(?:--\s*reason\s*:\s*(?P<reason>.*))?$",
     re.IGNORECASE | re.DOTALL,
 )
-_ID_RE = ID_PREFIX_RE
 # Directives other parts of runbook-lint read: template marks, signal justifications, and the
 # site's generated-table includes.
 KNOWN_DIRECTIVES = ("optional", "signals", "include")
@@ -62,7 +63,8 @@ def _covered_range(doc: Document, line: int) -> tuple[int, int]:
     return line + 1, max(last, line + 1)
 
 
-def parse(doc: Document) -> tuple[list[Suppression], list[BadDirective]]:
+def parse(doc: Document, known: Collection[str]) -> tuple[list[Suppression], list[BadDirective]]:
+    """The suppressions of `doc` and its bad directives; `known` is the catalogue's rule ids."""
     found: list[Suppression] = []
     bad: list[BadDirective] = []
     for comment in doc.comments:
@@ -83,16 +85,19 @@ def parse(doc: Document) -> tuple[list[Suppression], list[BadDirective]]:
                 )
             )
             continue
-        ids = tuple(i.strip().upper() for i in directive.group("ids").split(",") if i.strip())
-        wrong = [i for i in ids if not _ID_RE.match(i)]
-        if wrong or not ids:
+        named = tuple(i.strip().upper() for i in directive.group("ids").split(",") if i.strip())
+        ids = tuple(i for i in named if matches(i, known))
+        for wrong in (i for i in named if i not in ids):
             bad.append(
                 BadDirective(
                     comment.line,
                     comment.column,
-                    f"suppression names {', '.join(wrong) or 'no rule'}, not a rule id like RB101",
+                    f"suppression names {unknown_message(wrong, known)}",
                 )
             )
+        if not ids:
+            if not named:
+                bad.append(BadDirective(comment.line, comment.column, "suppression names no rule"))
             continue
         whole = directive.group("kind").lower() == "disable-file"
         first, last = (1, len(doc.lines)) if whole else _covered_range(doc, comment.line)

@@ -173,10 +173,35 @@ class SchemaStore:
     # -- validation with jsonschema ----------------------------------------------------------
 
     def registry(self) -> Registry[Any]:
-        """Every local schema under its `$id` and file URI; anything else is refused."""
+        """Every local schema under its `$id` and file URI, as `applicable` makes it; anything
+        else is refused, never fetched."""
         if self._registry is None:
             self._registry = self._build_registry()
         return self._registry
+
+    def broken_refs(self, file: SchemaFile) -> Iterator[tuple[JsonPath, str, str | None]]:
+        """Each `$ref` of `file` that does not resolve to a local schema: its JSON path, the
+        reference, and why it would leave the machine (None for a local one that leads
+        nowhere). RB504 and RB505 report these; `applicable` leaves exactly these out."""
+        for where, ref in local_refs(file.contents):
+            reason = remote_reason(ref)
+            base = base_at(file, where, self.base(file))
+            if reason is not None or self.resolve(ref, base) is None:
+                yield where, ref, reason
+
+    def applicable(self, file: SchemaFile) -> Any:
+        """The schema without its broken references (`broken_refs`), so that a sample is still
+        validated against everything that resolves: one problem never hides another."""
+        broken = {where for where, _, _ in self.broken_refs(file)}
+
+        def copy(node: Any, path: JsonPath) -> Any:
+            if isinstance(node, dict):
+                return {k: copy(v, (*path, k)) for k, v in node.items() if (*path, k) not in broken}
+            if isinstance(node, list):
+                return [copy(v, (*path, i)) for i, v in enumerate(node)]
+            return node
+
+        return copy(file.contents, ()) if broken else file.contents
 
     def _build_registry(self) -> Registry[Any]:
         from referencing import Registry, Resource
@@ -188,11 +213,9 @@ class SchemaStore:
         resources = []
         for uri, file in self.by_uri.items():
             if isinstance(file.contents, dict | bool):
+                contents = self.applicable(file)
                 resources.append(
-                    (
-                        uri,
-                        Resource.from_contents(file.contents, default_specification=_draft202012()),
-                    )
+                    (uri, Resource.from_contents(contents, default_specification=_draft202012()))
                 )
         registry: Registry[Any] = Registry(retrieve=refuse)  # type: ignore[call-arg]
         return registry.with_resources(resources)
@@ -216,6 +239,17 @@ def load_file(path: Path, display: str) -> SchemaFile:
         return SchemaFile(path, display, None, exc)
     except RecursionError:
         return SchemaFile(path, display, None, json.JSONDecodeError("nesting too deep", text, 0))
+
+
+def base_at(file: SchemaFile, where: JsonPath, base: str) -> str:
+    """The base URI at `where` in a schema: `base`, moved by each `$id` on the way (the root's
+    own `$id` is already `base`)."""
+    root = node = file.contents
+    for part in where[:-1]:
+        if isinstance(node, dict) and isinstance(node.get("$id"), str) and node is not root:
+            base = urljoin(base, node["$id"])
+        node = node[part]
+    return base
 
 
 def follow_pointer(node: Any, pointer: str) -> tuple[bool, Any]:

@@ -13,7 +13,7 @@ from ..findings import Hit
 from .catalog import Artifact, Catalog, CatalogError, load
 from .positions import format_path
 from .references import FieldRef, field_refs
-from .schemas import SchemaFile, SchemaStore, is_schema_file, load_file, local_refs, remote_reason
+from .schemas import SchemaFile, SchemaStore, is_schema_file, load_file
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -28,6 +28,7 @@ class Artifacts:
     load_schemas: Callable[[], SchemaStore] = field(repr=False)
     schemas_dir: Path
     _problems: dict[str, list[tuple[tuple[int, int], str]]] = field(default_factory=dict)
+    schema_validity: dict[str, str | None] = field(default_factory=dict)
 
     @cached_property
     def schemas(self) -> SchemaStore:
@@ -82,33 +83,41 @@ class Artifacts:
         file = self.schemas.get(display)
         if file is None:
             return
-        if file.error is not None:
-            exc = file.error
-            yield (exc.lineno, exc.colno) if exc.doc else (1, 1), f"not valid JSON: {exc.msg}"
-            return
-        assert file.parsed is not None
-        error = next(iter(metaschema_validator().iter_errors(file.contents)), None)
-        if error is not None:  # the first, as `check_schema` reports it
-            where = tuple(error.absolute_path)
-            pos = file.parsed.value_position(where)
-            yield (
-                (pos.line, pos.column),
-                f"not a valid draft 2020-12 schema at {format_path(where)}: {error.message}",
-            )
-        for where, ref in local_refs(file.contents):
-            if (
-                remote_reason(ref) is None
-                and self.schemas.resolve(
-                    ref, _base_at(file.contents, where, self.schemas.base(file))
-                )
-                is None
-            ):
+        unusable = self._unusable(file)
+        if unusable is not None:
+            yield unusable
+            if file.error is not None:
+                return
+        for where, ref, reason in self.schemas.broken_refs(file):
+            if reason is None and file.parsed is not None:  # a remote one is RB505's
                 pos = file.parsed.value_position(where)
                 yield (pos.line, pos.column), f"$ref '{ref}' does not resolve to a local schema"
 
-    def schema_is_valid(self, display: str) -> bool:
-        """Whether the schema file `display` has no problem."""
-        return not self.schema_problems(display)
+    def unusable(self, display: str) -> str | None:
+        """Why the schema file `display` cannot be applied to a sample at all (not JSON, not a
+        draft 2020-12 schema), or None; asked once per file and run. A `$ref` that does not
+        resolve does not make a schema unusable: `SchemaStore.applicable` leaves it out."""
+        if display not in self.schema_validity:
+            file = self.schemas.get(display)
+            problem = self._unusable(file) if file is not None else None
+            self.schema_validity[display] = problem[1] if problem else None
+        return self.schema_validity[display]
+
+    @staticmethod
+    def _unusable(file: SchemaFile) -> tuple[tuple[int, int], str] | None:
+        if file.error is not None:
+            exc = file.error
+            return ((exc.lineno, exc.colno) if exc.doc else (1, 1)), f"not valid JSON: {exc.msg}"
+        assert file.parsed is not None
+        error = next(iter(metaschema_validator().iter_errors(file.contents)), None)
+        if error is None:
+            return None
+        where = tuple(error.absolute_path)  # the first error, as `check_schema` reports it
+        pos = file.parsed.value_position(where)
+        return (
+            (pos.line, pos.column),
+            f"not a valid draft 2020-12 schema at {format_path(where)}: {error.message}",
+        )
 
 
 @lru_cache(maxsize=1)
@@ -120,18 +129,6 @@ def metaschema_validator() -> Any:
     return Draft202012Validator(
         Draft202012Validator.META_SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER
     )
-
-
-def _base_at(root: Any, where: tuple[Any, ...], base: str) -> str:
-    """The base URI at `where` in a schema: `base`, moved by each `$id` on the way."""
-    from urllib.parse import urljoin
-
-    node = root
-    for part in where[:-1]:
-        if isinstance(node, dict) and isinstance(node.get("$id"), str) and node is not root:
-            base = urljoin(base, node["$id"])
-        node = node[part]
-    return base
 
 
 def artifacts(ctx: Context) -> Artifacts:

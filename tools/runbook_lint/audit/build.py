@@ -16,7 +16,17 @@ from ..git import git_output
 from ..library import Library
 from ..requirements import Procedure, RequirementsError
 from ..requirements import load as load_requirements
-from .evidence import REQUIREMENTS, Cell, Evidence, fr145, fr146, fr147, index_lines
+from ..selection import check_config
+from .evidence import (
+    REQUIREMENTS,
+    Cell,
+    Evidence,
+    fr145,
+    fr146,
+    fr147,
+    index_lines,
+    unfinished,
+)
 
 if TYPE_CHECKING:
     from ..engine import Report
@@ -166,12 +176,13 @@ def _row(
     display = library.display(path)
     doc = library.document(path) if path.is_file() else None
     index = library.index
-    cells = [fr145(doc, display, index, indexed.get(path))]
+    left = unfinished(doc, library) if doc is not None else ()
+    cells = [fr145(doc, display, index, indexed.get(path), left)]
     if doc is None:
         missing = Evidence("exists", False, "no runbook to check (see FR145)", display)
         cells += [Cell("FR146", "n/a", (missing,)), Cell("FR147", "n/a", (missing,))]
     else:
-        cells += [fr146(doc, library), fr147(doc, library, patterns)]
+        cells += [fr146(doc, library, left), fr147(doc, library, patterns, left)]
     title = procedure.title if procedure else (doc.title.text if doc and doc.title else display)
     return Row(
         id=procedure.id if procedure else Path(display).stem,
@@ -221,6 +232,7 @@ def build(
     A caller that has just linted the whole library (the mkdocs plugin) passes its `report`
     instead of running the linter a second time.
     """
+    check_config(config)  # a rule id that matches no rule is an error here too, even unused
     library = Library(config, cwd)
     req_path = config.path(config.requirements)
     req_display = library.display(req_path)
@@ -295,12 +307,12 @@ def _contacts(library: Library, config: Config) -> ContactsSummary:
 def _lint(
     config: Config, library: Library, report: Report | None = None
 ) -> tuple[LintSummary, list[SuppressionEntry]]:
-    from ..engine import UNUSED_SUPPRESSION
     from ..engine import run as run_engine
+    from ..rules.rb0_suppressions import UNUSED_SUPPRESSION
 
     if report is None:
         report = run_engine(library.default_targets(), config, cwd=library.cwd)
-    unused = {(f.path, f.line) for f in report.findings if f.rule == UNUSED_SUPPRESSION}
+    unused = {(f.path, f.line) for f in report.findings if f.rule == UNUSED_SUPPRESSION.id}
     entries = [
         SuppressionEntry(
             path=s.path,

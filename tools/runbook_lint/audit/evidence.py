@@ -1,8 +1,11 @@
 """FR145-FR147 evidence read from parsed Documents: what holds, and on which line.
 
 The checks read the same `Document` model the rules use (steps, labels, Verification blocks,
-tables, links); they do not re-parse Markdown. Each piece of evidence names its file and line,
-so an auditor can open the runbook at the place that satisfies (or fails) the requirement.
+tables, links); they do not re-parse Markdown. Which headings are steps, and what a step lacks
+for FR146 and FR147, come from `document.procedure`, the functions RB121, RB201 and RB203 call,
+so the audit passes a step exactly when those rules do. Each piece of evidence names its file
+and line, so an auditor can open the runbook at the place that satisfies (or fails) the
+requirement.
 """
 
 from __future__ import annotations
@@ -12,7 +15,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from ..document.leftovers import Leftover
+from ..document.procedure import (
+    governance_citation,
+    governance_gap,
+    label_gap,
+    procedure_steps,
+    verification_gap,
+)
+from ..library.links import listed_path
+
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from ..document import Document, Step
     from ..library import Library
 
@@ -22,13 +37,13 @@ REQUIREMENTS: tuple[tuple[str, str, str], ...] = (
     (
         "FR145",
         "Operational runbooks exist for all critical procedures",
-        "the runbook exists and the index lists it",
+        "the runbook exists, holds no template text or TODO marker, and the index lists it",
     ),
     (
         "FR146",
         "Runbooks include verification steps and escalation paths",
         "every step has a Verification block; an Escalation table whose rows reach declared "
-        "contact roles",
+        "contact roles; both the runbook's own text, not the template's",
     ),
     (
         "FR147",
@@ -36,8 +51,6 @@ REQUIREMENTS: tuple[tuple[str, str, str], ...] = (
         "every step carries a 🔵/🔴 label; constitutional steps cite governance",
     ),
 )
-
-_GOVERNANCE_LINK = re.compile(r"(governance|adr|decision)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -71,14 +84,27 @@ def cell(requirement: str, evidence: list[Evidence]) -> Cell:
     return Cell(requirement, status, tuple(evidence))
 
 
-def procedure_steps(doc: Document, library: Library) -> tuple[Step, ...]:
-    spec = library.template_for(doc)
-    if spec is not None and spec.step_section and doc.section(spec.step_section) is not None:
-        return doc.steps_in(spec.step_section)
-    return doc.steps
+def steps_of(doc: Document, library: Library) -> tuple[Step, ...]:
+    return procedure_steps(doc, library.template_for(doc))
 
 
-def fr145(doc: Document | None, expected: str, index: Document | None, indexed: int | None) -> Cell:
+def unfinished(doc: Document, library: Library) -> tuple[Leftover, ...]:
+    """What RB135 reports in `doc`: its template's passages and TODO-style markers. Evidence
+    among them is not the runbook's own, so it does not count."""
+    return library.leftovers(library.absolute(doc.path))
+
+
+def _unwritten(left: Sequence[Leftover], first: int, last: int) -> Leftover | None:
+    return next((item for item in left if item.covers(first, last)), None)
+
+
+def fr145(
+    doc: Document | None,
+    expected: str,
+    index: Document | None,
+    indexed: int | None,
+    left: Sequence[Leftover] = (),
+) -> Cell:
     if doc is None:
         return cell("FR145", [Evidence("exists", False, "the runbook does not exist", expected)])
     title = doc.title
@@ -91,6 +117,12 @@ def fr145(doc: Document | None, expected: str, index: Document | None, indexed: 
             title.line if title else 1,
         )
     ]
+    if left:
+        count = f"{len(left)} passage{'s are' if len(left) != 1 else ' is'}"
+        detail = f"not written yet: {count} template text or a TODO marker ({left[0].what} first)"
+        found.append(Evidence("written", False, detail, doc.path, left[0].line))
+    else:
+        found.append(Evidence("written", True, "no template text or TODO marker", doc.path))
     if index is None:
         found.append(Evidence("indexed", False, "the library has no index"))
     elif indexed is None:
@@ -100,10 +132,12 @@ def fr145(doc: Document | None, expected: str, index: Document | None, indexed: 
     return cell("FR145", found)
 
 
-def escalation_evidence(doc: Document, library: Library) -> list[Evidence]:
+def escalation_evidence(
+    doc: Document, library: Library, left: Sequence[Leftover] = ()
+) -> list[Evidence]:
     """FR146 escalation paths: an Escalation table with rows, each reaching declared contact
-    roles (`contacts.row_problems`, as RB132 reports them); with require-contacts, none of
-    them a placeholder."""
+    roles (`contacts.row_problems`, as RB132 reports them), written for this runbook rather
+    than kept from the template; with require-contacts, none of them a placeholder."""
     from ..contacts import row_problems
     from ..document.escalation import escalation_rows, escalation_table
 
@@ -129,6 +163,10 @@ def escalation_evidence(doc: Document, library: Library) -> list[Evidence]:
         return [
             Evidence("escalation", False, "the Escalation table has no rows", doc.path, table.line)
         ]
+    copied = _unwritten(left, table.line, table.end_line)
+    if copied is not None:
+        detail = f"the Escalation table still holds {copied.what}"
+        return [Evidence("escalation", False, detail, doc.path, copied.line)]
     contacts = library.contacts()
     found = []
     for row in rows:
@@ -184,39 +222,26 @@ def _where(doc: Document) -> int | None:
     return None
 
 
-def fr146(doc: Document, library: Library) -> Cell:
-    steps = procedure_steps(doc, library)
+def fr146(doc: Document, library: Library, left: Sequence[Leftover] = ()) -> Cell:
+    steps = steps_of(doc, library)
     found: list[Evidence] = []
     if not steps:
         found.append(
             Evidence("steps", False, "no procedure steps ('Step N: Name')", doc.path, _where(doc))
         )
     for step in steps:
-        name = step.heading.text
+        gap = verification_gap(step)
         ver = step.verification
-        if ver is None:
-            found.append(
-                Evidence(
-                    "verification",
-                    False,
-                    f"step '{name}' has no Verification block",
-                    doc.path,
-                    step.heading.line,
-                )
-            )
-        elif not ver.items:
-            found.append(
-                Evidence(
-                    "verification",
-                    False,
-                    f"step '{name}' has an empty Verification block",
-                    doc.path,
-                    ver.line,
-                )
-            )
+        copied = _unwritten(left, ver.line, ver.end_line) if ver is not None else None
+        if gap is not None:
+            found.append(Evidence("verification", False, gap.message, doc.path, gap.line))
+        elif copied is not None:
+            detail = f"step '{step.heading.text}' verifies with {copied.what}"
+            found.append(Evidence("verification", False, detail, doc.path, copied.line))
         else:
-            found.append(Evidence("verification", True, name, doc.path, ver.line))
-    escalation = escalation_evidence(doc, library)
+            assert ver is not None
+            found.append(Evidence("verification", True, step.heading.text, doc.path, ver.line))
+    escalation = escalation_evidence(doc, library, left)
     if not all(e.passed for e in escalation) and doc.kind == "drill":
         rehearsed = _rehearsed(doc, library)
         if rehearsed is not None:
@@ -228,7 +253,7 @@ def fr146(doc: Document, library: Library) -> Cell:
                     via.path,
                     via.line,
                 )
-                for via in escalation_evidence(rehearsed, library)
+                for via in escalation_evidence(rehearsed, library, unfinished(rehearsed, library))
             ]
         else:
             escalation = [
@@ -243,70 +268,50 @@ def fr146(doc: Document, library: Library) -> Cell:
     return cell("FR146", found)
 
 
-def governance_line(
-    doc: Document, patterns: list[re.Pattern[str]], first: int, last: int
-) -> tuple[int, str] | None:
-    """The first line of a step that cites a governance requirement, and what it cites."""
-    for line in range(first, last + 1):
-        text = doc.line_text(line)
-        for pattern in patterns:
-            match = pattern.search(text)
-            if match:
-                return line, match.group(0)
-    for link in doc.links:
-        if first <= link.line <= last and _GOVERNANCE_LINK.search(link.target):
-            return link.line, link.target
-    return None
-
-
-def fr147(doc: Document, library: Library, patterns: list[re.Pattern[str]]) -> Cell:
-    steps = procedure_steps(doc, library)
+def fr147(
+    doc: Document,
+    library: Library,
+    patterns: list[re.Pattern[str]],
+    left: Sequence[Leftover] = (),
+) -> Cell:
+    steps = steps_of(doc, library)
     found: list[Evidence] = []
     if not steps:
         found.append(Evidence("steps", False, "no procedure steps to label", doc.path, _where(doc)))
     for step in steps:
-        name = step.heading.text
-        label = step.label
-        if label is None:
-            found.append(
-                Evidence(
-                    "label",
-                    False,
-                    f"step '{name}' has no 🔵 OPERATIONAL / 🔴 CONSTITUTIONAL label",
-                    doc.path,
-                    step.heading.line,
-                )
-            )
+        gap = label_gap(step)
+        if gap is not None:
+            found.append(Evidence("label", False, gap.message, doc.path, gap.line))
             continue
+        name, label = step.heading.text, step.label
+        assert label is not None
         found.append(Evidence("label", True, f"{name}: {label.kind.upper()}", doc.path, label.line))
-        if label.kind != "constitutional":
-            continue
-        cited = governance_line(doc, patterns, step.start_line, step.end_line)
-        if cited is None:
-            found.append(
-                Evidence(
-                    "governance",
-                    False,
-                    f"constitutional step '{name}' cites no governance requirement",
-                    doc.path,
-                    label.line,
+        gap = governance_gap(doc, step, patterns)
+        if gap is not None:
+            found.append(Evidence("governance", False, gap.message, doc.path, gap.line))
+        elif label.kind == "constitutional":
+            cited = governance_citation(doc, patterns, step.start_line, step.end_line)
+            assert cited is not None  # what governance_gap found
+            copied = _unwritten(left, cited[0], cited[0])
+            if copied is not None:
+                detail = f"constitutional step '{name}' cites governance only in {copied.what}"
+                found.append(Evidence("governance", False, detail, doc.path, cited[0]))
+            else:
+                found.append(
+                    Evidence("governance", True, f"{name}: cites {cited[1]}", doc.path, cited[0])
                 )
-            )
-        else:
-            found.append(
-                Evidence("governance", True, f"{name}: cites {cited[1]}", doc.path, cited[0])
-            )
     return cell("FR147", found)
 
 
 def index_lines(library: Library) -> dict[Path, int]:
-    """Files the index links to, with the line of the first link to each."""
+    """Files the index lists (links to the whole file, as RB301 counts them), with the line of
+    the first such link to each."""
     index = library.index
     if index is None:
         return {}
     found: dict[Path, int] = {}
     for link in index.links:
-        path = library.linked_file(index, link.target)
-        if path is not None:
-            found.setdefault(path, link.line)
+        listed = listed_path(link.target)  # what RB301 counts: a link to the whole file
+        if listed is not None:
+            found.setdefault(library.resolve(index, listed), link.line)
     return found

@@ -33,7 +33,7 @@ def _evidence_lines(row: Row) -> list[str]:
             out.append(f"{head}: " + "; ".join(e.detail for e in cell.evidence))
             continue
         parts = []
-        for check in ("exists", "indexed"):
+        for check in ("exists", "written", "indexed"):
             for e in cell.evidence:
                 if e.check == check and e.passed:
                     parts.append(f"{check} `{e.where}`")

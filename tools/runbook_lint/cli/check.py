@@ -59,20 +59,16 @@ def register(sub: Any) -> None:
     parser.set_defaults(func=run)
 
 
-def split_rules(values: list[str]) -> tuple[str, ...]:
-    from ..errors import UsageError
-    from ..findings import ID_PREFIX_RE
+def split_rules(values: list[str], option: str) -> tuple[str, ...]:
+    """Rule ids or prefixes from repeatable, comma-separated option values; each must match
+    a catalogued rule."""
+    from ..selection import check_ids
 
-    out = []
-    for value in values:
-        for item in value.split(","):
-            item = item.strip().upper()
-            if not item:
-                continue
-            if not ID_PREFIX_RE.match(item):
-                raise UsageError(f"{item!r} is not a rule id or prefix (like RB101, RB1 or MD013)")
-            out.append(item)
-    return tuple(out)
+    out = tuple(
+        item.strip().upper() for value in values for item in value.split(",") if item.strip()
+    )
+    check_ids((("", item) for item in out), option)
+    return out
 
 
 def run(args: argparse.Namespace) -> int:
@@ -82,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     from ..rules import all_rules
 
     cfg = load_config(args)
-    select, ignore = split_rules(args.select), split_rules(args.ignore)
+    select, ignore = split_rules(args.select, "--select"), split_rules(args.ignore, "--ignore")
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
     cache, jobs = not args.no_cache, args.jobs or default_jobs()

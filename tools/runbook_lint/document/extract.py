@@ -319,9 +319,12 @@ class Extractor:
             for i, text in enumerate(rows)
         )
         closed = True
-        if fenced:
+        if fenced:  # closed when the block's last line is a closing fence for its opening one
             last_line = self._line(end).strip() if end >= 1 else ""
-            closed = end - start >= 2 and last_line.lstrip("> \t").startswith(tok.markup[:1] * 3)
+            closing = re.escape(tok.markup[:1]) + f"{{{len(tok.markup)},}}"
+            closed = end - start >= 2 and bool(
+                re.fullmatch(closing + r"[ \t]*", last_line.lstrip("> \t"))
+            )
         info = tok.info.strip()
         lang = info.split()[0].lower().strip("{}.") if info else ""
         line = start + 1

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from .leftovers import TemplateText, template_text
 from .runbook import Document, find_label
 from .text import normalise_title
 
@@ -75,6 +76,7 @@ class TemplateSpec:
     labels: bool  # steps carry 🔵/🔴 labels
     checklists: bool  # steps carry checklists
     verification: bool  # steps carry a Verification block
+    text: TemplateText = field(default_factory=TemplateText)  # passages to be replaced
 
     def section_for(self, title: str) -> TemplateSection | None:
         key = normalise_title(title)
@@ -122,6 +124,7 @@ def spec_from_document(doc: Document, path: str | None) -> TemplateSpec:
         labels=any(find_label(line) for line in doc.lines),
         checklists=any(step.checklist for step in steps),
         verification=any(step.verification for step in steps) or "**Verification" in text,
+        text=template_text(doc, path),
     )
 
 

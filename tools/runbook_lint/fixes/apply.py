@@ -158,9 +158,34 @@ def plan(findings: Iterable[Finding], cwd: Path | None = None) -> list[FilePlan]
             reason = getattr(exc, "strerror", None) or "not valid UTF-8"
             plans.append(FilePlan(target, "", None, descriptions, 0, f"cannot read: {reason}"))
             continue
-        fixed, problem = apply_edits(original, (e for f in fixes for e in f.edits))
+        edits = [e for f in fixes for e in f.edits]
+        fixed, problem = None, open_fence_problem(target, original, edits)
+        if problem is None:
+            fixed, problem = apply_edits(original, edits)
         plans.append(FilePlan(target, original, fixed, descriptions, counts[target], problem))
     return plans
+
+
+def open_fence_problem(path: str, text: str, edits: Iterable[Edit]) -> str | None:
+    """Why edits must not be applied to a file with an unclosed code fence, or None.
+
+    Everything after such a fence is read as code: a section inserted there would land inside
+    the code block, and be inserted again on the next run because it is still missing. An edit
+    at or after the fence's line is refused (RB007 reports the fence)."""
+    from ..document.page import Page
+
+    if "```" not in text and "~~~" not in text:
+        return None
+    fence = next(
+        (b.line for b in Page.parse(path, text).code_blocks if b.fenced and not b.closed), None
+    )
+    if fence is None or all(e.line < fence for e in edits):
+        return None
+    return (
+        f"the code fence opened at line {fence} is never closed, so the rest of the file is "
+        "read as code and a fix there would land inside it; close the fence (RB007) and run "
+        "--fix again"
+    )
 
 
 def diff(plans: Iterable[FilePlan]) -> str:

@@ -18,11 +18,13 @@ from ..config import Config
 from ..contacts import Contacts
 from ..document import Document, Link, normalise, normalise_title
 from ..document.escalation import CONTACT_COLUMN, EscalationRow, escalation_rows
+from ..document.leftovers import Leftover, leftovers
 from ..document.template import TemplateSpec
 from .discovery import Discovery
 from .facts import FACTS, KEPT, PARTIAL
 from .files import Loaded, decode, read_file
 from .index import partial_index_links
+from .leftovers import PARTS, Kept, kept
 from .links import resolve_path, split_target
 from .store import DocumentStore, pack
 from .templates import Templates
@@ -52,6 +54,7 @@ class Library(Discovery):
         self.learned: dict[str, list[Any]] = {}
         self._templates = Templates(self, self.derived)
         self._contacts: dict[Path, Contacts] = {}
+        self._common: dict[str | None, Kept] = {}
 
     def pinned(self) -> tuple[Path, ...]:
         """The files asked for again and again: kept as objects (see `DocumentStore`)."""
@@ -298,3 +301,35 @@ class Library(Discovery):
         else:
             self._log.record(str(key))
         return self._contacts[key]
+
+    def template_at(self, path: Path) -> TemplateSpec | None:
+        """The template the file at `path` follows."""
+        return self._templates.template_at(self.display(path), self.kind_of(path))
+
+    def leftovers(self, path: Path) -> tuple[Leftover, ...]:
+        """What of the runbook or drill at `path` is still its template's text (other than
+        the library's boilerplate) or a TODO-style marker: what RB135 reports, and evidence
+        the audit does not count."""
+        found = self.fact(path, PARTS)
+        if found is None:
+            return ()
+        spec = self.template_at(path)
+        if spec is None:
+            return leftovers(found, None)
+        candidates = leftovers(found, spec.text)
+        if all(left.kind == "marker" for left in candidates):
+            return candidates
+        return leftovers(found, spec.text, self._passages(spec).boilerplate(found))
+
+    def _passages(self, spec: TemplateSpec) -> Kept:
+        """How many runbooks following `spec` keep each of its passages (once per run)."""
+        if spec.path not in self._common:
+            others = [*self.runbook_files(), *(self.absolute(d) for d in self.checked)]
+            same = [
+                p
+                for p in dict.fromkeys(p.resolve() for p in others)
+                if self.kind_of(p) in ("runbook", "drill") and self.template_at(p) is spec
+            ]
+            found = (self.fact(p, PARTS) for p in same)
+            self._common[spec.path] = kept(spec.text, found)
+        return self._common[spec.path]

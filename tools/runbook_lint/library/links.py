@@ -24,6 +24,14 @@ def split_target(target: str) -> tuple[str, str | None, str | None]:
     return "", path, fragment
 
 
+def listed_path(target: str) -> str | None:
+    """The file an index link lists: its path when the link leads to a whole local file. A
+    link to a section (`backup.md#procedure`, a quick-reference entry) points into a runbook;
+    it does not list it."""
+    scheme, path, fragment = split_target(target.strip())
+    return path if not scheme and path and not fragment else None
+
+
 def resolve_path(root: Path, base: Path, path: str) -> Path:
     """The file a link path names from the folder `base`; '/...' starts at the root."""
     if path.startswith("/"):

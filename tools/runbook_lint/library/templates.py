@@ -25,17 +25,21 @@ class Templates:
     def template_for(self, doc: Document) -> TemplateSpec | None:
         """The template `doc` follows; looked up once per document (every template and label
         rule asks, and the lookup stats files)."""
-        key = (doc.path, doc.kind)
+        return self.template_at(doc.path, doc.kind)
+
+    def template_at(self, display: str, kind: str) -> TemplateSpec | None:
+        """The template the file `display` of kind `kind` follows (see `template_for`)."""
+        key = (display, kind)
         if key not in self._template_of:
-            self._template_of[key] = self._find_template(doc)
+            self._template_of[key] = self._find_template(display, kind)
         return self._template_of[key]
 
-    def _find_template(self, doc: Document) -> TemplateSpec | None:
+    def _find_template(self, display: str, kind: str) -> TemplateSpec | None:
         layout = self.layout
-        path = layout.absolute(doc.path)
-        if doc.kind == "drill" and layout.drill_template_path.is_file():
+        path = layout.absolute(display)
+        if kind == "drill" and layout.drill_template_path.is_file():
             return self._template(layout.drill_template_path)
-        if doc.kind not in ("runbook", "drill"):
+        if kind not in ("runbook", "drill"):
             return None
         if layout.runbooks_dir in path.parents:
             if layout.template_path.is_file():

@@ -10,11 +10,13 @@ from ..rule import Rule, catalogue_order, validate_rules
 # Rule modules, by family. Each exports RULES: tuple[Rule, ...].
 MODULES = (
     "rb0_file",
+    "rb0_suppressions",
     "rb1_sections",
     "rb1_metadata",
     "rb1_steps",
     "rb1_tables",
     "rb1_contacts",
+    "rb1_leftovers",
     "rb2_labels",
     "rb3_links",
     "rb3_signals",

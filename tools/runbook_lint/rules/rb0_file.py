@@ -1,4 +1,5 @@
-"""RB0xx: the file itself: encoding, readability, size, stray control characters."""
+"""RB0xx: the file itself: encoding, readability, size, stray control characters, and a code
+fence left open, which changes how the whole rest of the file is read."""
 
 from __future__ import annotations
 
@@ -59,6 +60,39 @@ def check_controls(doc: Document, ctx: Context) -> Iterator[Hit]:
                 f"control character {name} in text; it is invisible and breaks copying",
             )
             break
+
+
+_HEADING_RE = re.compile(r" {0,3}#{1,6}[ \t]+\S")
+
+
+def check_unclosed_fence(doc: Document, ctx: Context) -> Iterator[Hit]:
+    last = max((n for n, text in enumerate(doc.lines, 1) if text.strip()), default=0)
+    for block in doc.code_blocks:
+        if not block.fenced or block.closed:
+            continue
+        opening = re.match(r"`{3,}|~{3,}", doc.line_text(block.line).lstrip(" >\t"))
+        fence = opening.group(0) if opening else "```"
+        lines = [s for s in block.lines if s.text.strip()]
+        hidden = [
+            (s.line, s.text.strip().lstrip("#").rstrip("#").strip())
+            for s in block.lines
+            if _HEADING_RE.match(s.text)
+        ]
+        where = (
+            "to the end of the file"
+            if not block.lines or block.lines[-1].line >= last
+            else "to the end of the list item or quote it is in"
+        )
+        what = f"the {len(lines)} line{'s' * (len(lines) != 1)} after it, {where}, are read as code"
+        if hidden:
+            shown = ", ".join(f"'{text}' (line {line})" for line, text in hidden[:3])
+            more = f" and {len(hidden) - 3} more" if len(hidden) > 3 else ""
+            what += f", hiding the heading{'s' * (len(hidden) != 1)} {shown}{more}"
+        yield Hit(
+            block.line,
+            block.column,
+            f"code fence {fence!r} is never closed: {what}; close it with a line of {fence!r}",
+        )
 
 
 # Reported by the engine itself when a rule raises (engine.py).
@@ -172,6 +206,26 @@ RULES = (
         bad="systemctl restart api\x1b",
         good="systemctl restart api",
         check=check_controls,
+        kinds=DOC_KINDS,
+    ),
+    Rule(
+        id="RB007",
+        name="unclosed-code-fence",
+        severity="error",
+        summary="A code fence is opened and never closed, so the rest of the file becomes code.",
+        rationale=(
+            "A fence without its closing line swallows everything after it: the headings, "
+            "steps and tables below are shown as one grey block, the site's navigation loses "
+            "them, and every other check reads them as code, so a missing section or step goes "
+            "unnoticed. Renderers also disagree about such a block (GitHub shows it as code to "
+            "the end of the file; mkdocs may not show it as code at all). The finding points at "
+            "the opening fence and names the headings it hides. Where the block should end "
+            "cannot be guessed, so there is no automatic fix, and `--fix` changes nothing at or "
+            "after an unclosed fence (it would write into the code block)."
+        ),
+        bad="## Procedure\n\n```bash\nopsctl health --component all\n\n## Escalation\n",
+        good="## Procedure\n\n```bash\nopsctl health --component all\n```\n\n## Escalation\n",
+        check=check_unclosed_fence,
         kinds=DOC_KINDS,
     ),
 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from ..document.procedure import procedure_steps, verification_gap
 from ..findings import Hit
 from .rb1_common import GOOD, template_rule
 
@@ -17,9 +18,7 @@ if TYPE_CHECKING:
 
 def _steps(doc: Document, ctx: Context) -> tuple[TemplateSpec | None, tuple[Step, ...]]:
     spec = ctx.library.template_for(doc)
-    if spec is None or spec.step_section is None:
-        return spec, ()
-    return spec, doc.steps_in(spec.step_section)
+    return spec, procedure_steps(doc, spec)
 
 
 def check_checklist(doc: Document, ctx: Context) -> Iterator[Hit]:
@@ -51,19 +50,9 @@ def check_verification(doc: Document, ctx: Context) -> Iterator[Hit]:
     if spec is None or not spec.verification:
         return
     for step in steps:
-        if step.verification is None:
-            yield Hit(
-                step.heading.line,
-                step.heading.column,
-                f"step '{step.heading.text}' has no '**Verification:**' block",
-            )
-        elif not step.verification.items:
-            yield Hit(
-                step.verification.line,
-                step.verification.column,
-                "Verification block is empty: say what the operator sees when the step "
-                "worked and how to see it",
-            )
+        gap = verification_gap(step)
+        if gap is not None:
+            yield Hit(gap.line, gap.column, gap.message)
 
 
 RB121 = template_rule(

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from ..document.procedure import governance_gap, label_gap, procedure_steps
 from ..findings import Hit
 from ..rule import Rule
 
@@ -35,21 +36,17 @@ def _wrap(step: str) -> str:
 
 
 def _steps(doc: Document, ctx: Context) -> tuple[Step, ...]:
-    spec = ctx.library.template_for(doc)
-    if spec is None or not spec.labels or spec.step_section is None:
-        return ()
-    return doc.steps_in(spec.step_section)
+    return procedure_steps(doc, ctx.library.template_for(doc))
 
 
 def check_missing_label(doc: Document, ctx: Context) -> Iterator[Hit]:
+    spec = ctx.library.template_for(doc)
+    if spec is None or not spec.labels:
+        return  # a template without labels does not ask for them; a label given is checked
     for step in _steps(doc, ctx):
-        if step.label is None:
-            yield Hit(
-                step.heading.line,
-                step.heading.column,
-                f"step '{step.heading.text}' has no label: start it with "
-                "'🔵 **OPERATIONAL**' or '🔴 **CONSTITUTIONAL**'",
-            )
+        gap = label_gap(step)
+        if gap is not None:
+            yield Hit(gap.line, gap.column, gap.message)
 
 
 def check_unknown_label(doc: Document, ctx: Context) -> Iterator[Hit]:
@@ -62,36 +59,16 @@ def check_unknown_label(doc: Document, ctx: Context) -> Iterator[Hit]:
             )
 
 
-def _governance_res(ctx: Context) -> list[re.Pattern[str]]:
+def governance_patterns(ctx: Context) -> list[re.Pattern[str]]:
+    """The `governance` setting's patterns, compiled once per run."""
     return ctx.lasting("governance-res", lambda: [re.compile(p) for p in ctx.config.governance])
-
-
-_GOVERNANCE_LINK = re.compile(r"(governance|adr|decision)", re.IGNORECASE)
-
-
-def has_governance_reference(doc: Document, ctx: Context, first: int, last: int) -> bool:
-    patterns = _governance_res(ctx)
-    for line in range(first, last + 1):
-        text = doc.line_text(line)
-        if any(p.search(text) for p in patterns):
-            return True
-    return any(
-        first <= link.line <= last and _GOVERNANCE_LINK.search(link.target) for link in doc.links
-    )
 
 
 def check_governance(doc: Document, ctx: Context) -> Iterator[Hit]:
     for step in _steps(doc, ctx):
-        if step.label is None or step.label.kind != "constitutional":
-            continue
-        if not has_governance_reference(doc, ctx, step.start_line, step.end_line):
-            yield Hit(
-                step.label.line,
-                step.label.column,
-                f"constitutional step '{step.heading.text}' cites no governance "
-                "requirement: name the ADR or FR it serves (e.g. ADR-10, FR21) or link "
-                "the governance page",
-            )
+        gap = governance_gap(doc, step, governance_patterns(ctx))
+        if gap is not None:
+            yield Hit(gap.line, gap.column, gap.message)
 
 
 def check_label_emoji(doc: Document, ctx: Context) -> Iterator[Hit]:

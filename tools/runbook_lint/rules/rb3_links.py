@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from ..document.markdown import anchor_tokens
 from ..findings import Fix, Hit
 from ..library.facts import STRINGS, fact
-from ..library.links import SCHEME_RE, split_target
+from ..library.links import SCHEME_RE, listed_path, split_target
 from ..rule import DOC_KINDS, Rule
 
 if TYPE_CHECKING:
@@ -192,12 +192,7 @@ def check_html(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 
 def _link_paths(links: Iterable[Link]) -> list[str]:
-    out = []
-    for link in links:
-        scheme, path, _ = split_target(link.target.strip())
-        if not scheme and path:
-            out.append(path)
-    return out
+    return [path for link in links if (path := listed_path(link.target)) is not None]
 
 
 def _lexical(base: Path, links: Iterable[str]) -> set[str]:
@@ -273,6 +268,8 @@ def check_index_exists(library: Library, ctx: Context) -> Iterator[Hit]:
         )
 
 
+# The fix adds a row to the index's runbook table.
+_INDEX_TABLE = "# Index\n\n| Runbook | Owner |\n|---|---|\n| [Backup](backup.md) | Ops |\n"
 _FILES_OK = {
     "runbooks/index.md": "# Index\n\n- [Scaling](scaling.md)\n",
     "runbooks/scaling.md": "# Scaling\n",
@@ -288,18 +285,20 @@ RULES = (
         rationale=(
             "Story 8.9 AC5: an index provides quick navigation. During an outage operators "
             "find runbooks through the index and the site navigation built from it; a runbook "
-            "missing from it might as well not exist."
+            "missing from it might as well not exist. A runbook is listed by a link to the file "
+            "itself; a quick-reference link to one of its sections ('backup.md#procedure') "
+            "does not list it."
         ),
         bad="runbooks/index.md lists backup.md only; runbooks/scaling.md exists",
         good="runbooks/index.md lists backup.md and scaling.md",
         check_library=check_not_in_index,
         bad_files={
-            "runbooks/index.md": "# Index\n\n- [Backup](backup.md)\n",
+            "runbooks/index.md": _INDEX_TABLE,
             "runbooks/backup.md": "# Backup\n",
             "runbooks/scaling.md": "# Scaling\n",
         },
         good_files={
-            "runbooks/index.md": "# Index\n\n- [Backup](backup.md)\n- [Scaling](scaling.md)\n",
+            "runbooks/index.md": _INDEX_TABLE + "| [Scaling](scaling.md) | Ops |\n",
             "runbooks/backup.md": "# Backup\n",
             "runbooks/scaling.md": "# Scaling\n",
         },

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..artifacts.positions import ParsedJson, format_path, parse
-from ..artifacts.schemas import local_refs, remote_reason
 from ..artifacts.store import Artifacts, artifacts, unresolved_fields
 from ..findings import Hit
 from ..rule import Rule
@@ -133,25 +132,32 @@ def check_schema_violation(library: Library, ctx: Context) -> Iterator[Hit]:
     for display, path, system, relative in _samples(library, ctx):
         artifact = state.catalog.for_sample(system, relative)
         schema = state.schema_for(artifact) if artifact else None
-        if schema is None or schema.contents is None or not state.schema_is_valid(schema.display):
+        # An unusable schema (not JSON, not a schema) is RB504's, and RB503 says this sample
+        # went unchecked because of it; a broken $ref only leaves that reference out.
+        if schema is None or schema.contents is None or state.unusable(schema.display):
             continue
         text = _read(path)
         if text is None:
             continue
         if schema.display not in validators:
-            validators[schema.display] = _validator(state, schema.contents)
+            validators[schema.display] = _validator(state, state.schemas.applicable(schema))
         validator = validators[schema.display]
-        for _, doc in _documents(text, path.name.endswith(".jsonl")):
+        for number, doc in _documents(text, path.name.endswith(".jsonl")):
             if isinstance(doc, json.JSONDecodeError):
                 continue
-            from referencing.exceptions import Unresolvable
-
             try:
                 errors = sorted(
                     validator.iter_errors(doc.value), key=lambda e: list(map(str, e.absolute_path))
                 )
-            except (Unresolvable, RecursionError):
-                break  # the schema cannot be applied here; RB504/RB505 report the schema
+            except Exception as exc:  # a reference cycle, a pattern the regex engine refuses
+                yield Hit(
+                    number,
+                    1,
+                    f"cannot be validated against schema {schema.display}: "
+                    f"{type(exc).__name__}: {exc}",
+                    path=display,
+                )
+                continue  # the next JSONL line is still checked
             for error in errors:
                 line, column, where = _error_position(doc, error)
                 yield Hit(
@@ -194,12 +200,20 @@ def check_without_schema(library: Library, ctx: Context) -> Iterator[Hit]:
                 f"artifact '{artifact.path}' has no schema, so its sample cannot be checked",
                 path=display,
             )
-        elif state.schema_for(artifact) is None:
+        elif (schema := state.schema_for(artifact)) is None:
             yield Hit(
                 1,
                 1,
                 f"schema {artifact.schema} for artifact '{artifact.path}' does "
                 f"not exist under {state.schemas_dir.name}/",
+                path=display,
+            )
+        elif (problem := state.unusable(schema.display)) is not None:
+            yield Hit(
+                1,
+                1,
+                f"sample not validated: its schema {schema.display} cannot be applied "
+                f"({problem}; see RB504)",
                 path=display,
             )
 
@@ -250,8 +264,7 @@ def check_remote_ref(library: Library, ctx: Context) -> Iterator[Hit]:
         file = state.schemas.files[display]
         if file.parsed is None:
             continue
-        for where, ref in local_refs(file.contents):
-            reason = remote_reason(ref)
+        for where, ref, reason in state.schemas.broken_refs(file):
             if reason is not None:
                 pos = file.parsed.value_position(where)
                 yield Hit(
@@ -259,7 +272,7 @@ def check_remote_ref(library: Library, ctx: Context) -> Iterator[Hit]:
                     pos.column,
                     f"$ref '{ref}' {reason}; schemas are resolved from local files only, "
                     "never fetched: vendor the schema under schemas/ and use a relative "
-                    "reference",
+                    "reference (the rest of the schema is still applied to its samples)",
                     path=display,
                 )
 
@@ -345,11 +358,14 @@ RULES = (
         id="RB503",
         name="sample-without-schema",
         severity="error",
-        summary="A sample matches no artifact in the catalog, or its artifact has no schema.",
+        summary="A sample matches no artifact in the catalog, its artifact has no schema, or "
+        "the schema cannot be applied.",
         rationale=(
             "A sample that nothing validates drifts silently. Samples live at "
             "runbooks/samples/<system>/<scenario>/<path below the system root> so the catalog "
-            "(schemas/artifacts.yaml) maps them to a schema by convention."
+            "(schemas/artifacts.yaml) maps them to a schema by convention. A schema that is "
+            "not JSON or not a schema (RB504) validates nothing either, so each of its samples "
+            "is reported as unchecked too."
         ),
         bad="runbooks/samples/dkt/stale/state/heartbeat.json (no such artifact)",
         good=f"{_SAMPLE} (artifact state/heartbeat_status.json)",

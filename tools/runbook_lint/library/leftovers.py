@@ -1,0 +1,60 @@
+"""What of a runbook is still its template's text: the parts each runbook is read into (a fact,
+computed where the file is parsed) and the passages a library means to repeat.
+
+A template passage (or metadata value) that most of the other runbooks following the template
+keep word for word (at least two, and more than half of them) is the library's boilerplate,
+such as a standard warning, a footer or the team that owns every runbook, not text left to be
+replaced; `Library.leftovers` leaves it out.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from ..document import Document
+from ..document.leftovers import Parts, TemplateText, meta_key, parts
+from .facts import fact
+
+PARTS = "leftover-parts"
+
+
+@fact(PARTS)
+def _parts(doc: Document) -> Parts:
+    return parts(doc)
+
+
+def _keys(item: Parts) -> set[str]:
+    return {p.key for p in item.passages} | {meta_key(k, v) for k, v, _, _ in item.metadata}
+
+
+@dataclass(frozen=True)
+class Kept:
+    """How many of the runbooks following a template keep each of its passages."""
+
+    counts: Mapping[str, int]
+    total: int
+
+    def boilerplate(self, own: Parts) -> frozenset[str]:
+        """The passages most runbooks other than the one read into `own` keep (at least two
+        and more than half of them): the library's boilerplate, for that runbook."""
+        mine, others = _keys(own), self.total - 1
+        out = set()
+        for key, count in self.counts.items():
+            count -= key in mine
+            if count >= 2 and 2 * count > others:
+                out.add(key)
+        return frozenset(out)
+
+
+def kept(template: TemplateText, found: Iterable[Parts | None]) -> Kept:
+    """Count the template's passages and metadata values among the runbooks in `found`."""
+    wanted = template.passages | {meta_key(k, v) for k, v in template.metadata}
+    counts: Counter[str] = Counter()
+    total = 0
+    for item in found:
+        if item is not None:
+            total += 1
+            counts.update(_keys(item) & wanted)
+    return Kept(dict(counts), total)
