@@ -11,6 +11,9 @@ import pytest
 from runbook_lint.cli import main
 
 TODAY = "2026-11-23"
+# Most tests build a small Story 8.9 library without a TEMPLATE.md of its own. A library without
+# our template is checked with the generic profile, so these libraries say which they are.
+STORY = {"runbook-lint.toml": 'profile = "story-8.9"\n'}
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ import pytest
 from runbook_lint.audit import build, render_markdown
 from runbook_lint.config import Config
 
-from .conftest import Runner, write_files
+from .conftest import STORY, Runner, write_files
 from .test_rules_foundation import GOOD
 
 REQUIREMENTS = """\
@@ -76,6 +76,7 @@ Runbook: [Backup Procedures](../backup.md)
 RECOVERY = GOOD.replace("# Backup Procedures", "# Recovery Procedures")
 
 LIBRARY: dict[str, str] = {
+    **STORY,
     "runbooks/requirements.yaml": REQUIREMENTS,
     "runbooks/index.md": INDEX,
     "runbooks/backup.md": GOOD,

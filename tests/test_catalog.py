@@ -11,7 +11,7 @@ from runbook_lint.cli import main
 from runbook_lint.rule import Rule, validate_rules
 from runbook_lint.rules import all_rules
 
-from .conftest import write_files
+from .conftest import STORY, write_files
 
 RULES = all_rules()
 RUNNABLE = [r for r in RULES if r.runnable_examples and not r.engine]
@@ -46,7 +46,7 @@ def _fired(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> list[dict[str, object]]:
-    write_files(tmp, files)
+    write_files(tmp, {**STORY, **files})
     monkeypatch.chdir(tmp)
     capsys.readouterr()
     code = main(["check", "--format", "json", "--select", rule.id, "runbooks"])

@@ -9,7 +9,7 @@ import pytest
 from runbook_lint.findings import Edit, Finding, Fix
 from runbook_lint.fixes.apply import apply_edits, plan, write_atomic
 
-from .conftest import Runner, write_files
+from .conftest import STORY, Runner, write_files
 from .test_audit import commit_all, git
 from .test_rules_foundation import GOOD
 
@@ -26,7 +26,12 @@ SCALING = GOOD.replace("# Backup Procedures", "# Scaling Procedures")
 def repo(tmp_path: Path) -> Path:
     write_files(
         tmp_path,
-        {"runbooks/backup.md": BROKEN, "runbooks/index.md": INDEX, "runbooks/scaling.md": SCALING},
+        {
+            **STORY,
+            "runbooks/backup.md": BROKEN,
+            "runbooks/index.md": INDEX,
+            "runbooks/scaling.md": SCALING,
+        },
     )
     commit_all(tmp_path, "Add a library with fixable findings")
     return tmp_path

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import Runner, lines_of
+from .conftest import STORY, Runner, lines_of
 
 GOOD = """\
 # Backup Procedures
@@ -67,7 +67,7 @@ INDEX = "# Index\n\n| Runbook | Owner |\n|---|---|\n| [Backup](backup.md) | Ops 
 
 
 def lint(run: Runner, text: str, *args: str, extra: dict[str, str] | None = None) -> list[str]:
-    files = {"runbooks/backup.md": text, "runbooks/index.md": INDEX, **(extra or {})}
+    files = {**STORY, "runbooks/backup.md": text, "runbooks/index.md": INDEX, **(extra or {})}
     code, out, err = run(files, "check", *args)
     assert err == ""
     assert code == (1 if " error " in out else 0), out

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import Runner, json_findings
+from .conftest import STORY, Runner, json_findings
 
 
 def _findings(run: Runner, body: str, *select: str) -> list[tuple[str, int, int]]:
@@ -116,6 +116,7 @@ def test_schemas_never_resolve_refs_over_the_network(
         },
     }
     files = {
+        **STORY,
         "schemas/artifacts.yaml": (
             "version: 1\nsystems:\n  dkt:\n    root: ''\nartifacts:\n"
             "  - path: state/heartbeat_status.json\n    system: dkt\n"

@@ -16,6 +16,7 @@ from typing import Any
 
 from .errors import UsageError
 from .findings import SEVERITIES, Severity
+from .profiles import PROFILES
 
 CONFIG_FILE = "runbook-lint.toml"
 DEFAULT_GOVERNANCE = (r"\bADR-\d+\b", r"\bFR-?\d+\b")
@@ -48,12 +49,22 @@ class Config:
     max_file_bytes: int = 5_000_000
     governance: tuple[str, ...] = DEFAULT_GOVERNANCE
     cache_dir: str = ".cache/runbook-lint"
+    # Adopting the tool in a library of another shape (`adoption_value` checks these; "" means
+    # found from the library's files, see settings.py).
+    profile: str = ""
+    runbook_files: tuple[str, ...] = ()  # globs of the runbooks, relative to the root
+    not_runbooks: tuple[str, ...] = ()  # globs of checked files that are not runbooks
+    sections: tuple[str, ...] = ()  # required sections when there is no template file
+    slugs: str = ""
+    slug_separator: str = ""
+    site_root: str = ""
+    explicit: frozenset[str] = frozenset()  # the keys the configuration file sets
 
     def path(self, value: str) -> Path:
         return (self.root / value).resolve()
 
 
-_FIELDS = {f.name: f for f in fields(Config) if f.name not in ("root", "source")}
+_FIELDS = {f.name: f for f in fields(Config) if f.name not in ("root", "source", "explicit")}
 _RULE_RE = re.compile(r"^RB\d{0,3}$")
 
 
@@ -77,6 +88,8 @@ def _rule_list(where: str, key: str, value: Any) -> tuple[str, ...]:
 def _convert(where: str, name: str, value: Any) -> Any:
     key = _key(name)
     default = _FIELDS[name].default
+    if name in ADOPTION_KEYS:
+        return adoption_value(where, name, value)
     if name in ("select", "ignore"):
         return _rule_list(where, key, value)
     if name == "per_path_ignores":
@@ -134,7 +147,7 @@ def from_mapping(data: Mapping[str, Any], root: Path, where: str) -> Config:
             known = ", ".join(sorted(_key(n) for n in _FIELDS))
             raise UsageError(f"{where}: unknown key '{raw_key}' (known keys: {known})")
         values[name] = _convert(where, name, value)
-    config = replace(Config(root=root, source=where), **values)
+    config = replace(Config(root=root, source=where, explicit=frozenset(values)), **values)
     for name, value in values.items():  # a file where a folder belongs, or the other way round
         wrong = "folder" if name in _FILE_KEYS else "file" if name in _FOLDER_KEYS else None
         if wrong and (
@@ -147,10 +160,52 @@ def from_mapping(data: Mapping[str, Any], root: Path, where: str) -> Config:
     return config
 
 
+# -- the keys for adopting the tool in another library's shape --------------------------------
+
+ADOPTION_KEYS = frozenset(
+    {"profile", "runbook_files", "not_runbooks", "sections", "slugs", "slug_separator"}
+)
+PROFILE_NAMES = tuple(PROFILES)
+SLUG_FLAVOURS = (
+    "python-markdown",
+    "python-markdown-unicode",
+    "pymdownx",
+    "pymdownx-lower",
+    "github",
+    "gitlab",
+    "hugo",
+)  # document.slugs.FLAVOURS
+
+
+def adoption_value(where: str, name: str, value: Any) -> Any:
+    """Type-check one of ADOPTION_KEYS; whether it can take effect is settings.py's question."""
+    key = _key(name)
+    if name in ("runbook_files", "not_runbooks", "sections"):
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            _expect(where, key, value, "a list of non-empty strings")
+        if name != "sections":
+            for pattern in value:
+                if PurePosixPath(pattern).is_absolute() or ".." in PurePosixPath(pattern).parts:
+                    raise UsageError(
+                        f"{where}: '{key}' has {pattern!r}; globs are relative to the project"
+                    )
+        return tuple(value)
+    choices = {"profile": PROFILE_NAMES, "slugs": SLUG_FLAVOURS}.get(name)
+    if choices is not None:
+        if value not in choices:
+            raise UsageError(f"{where}: '{key}' must be one of {', '.join(choices)}; got {value!r}")
+        return value
+    if not isinstance(value, str) or len(value) != 1 or value.isalnum() or value.isspace():
+        _expect(where, key, value, "one punctuation character such as '-' or '_'")
+    return value
+
+
 _FILE_KEYS = frozenset(
     {"index", "template", "drill_template", "programs", "artifacts", "requirements", "makefile"}
 )
-_FOLDER_KEYS = frozenset({"runbooks", "drills", "samples", "schemas", "contracts", "cache_dir"})
+_FOLDER_KEYS = frozenset(
+    {"runbooks", "drills", "samples", "schemas", "contracts", "cache_dir", "site_root"}
+)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -298,14 +298,20 @@ def run(
     cache: bool = False,
     jobs: int = 1,
 ) -> Report:
+    from .profiles import profile
     from .rules import all_rules
+    from .settings import settle
 
+    config = settle(config)
     library = Library(config, cwd)
     paths = library.collect(targets or library.default_targets())
     ctx = Context(config, library)
     chosen_select = tuple(select) if select else config.select
     chosen_ignore = tuple(config.ignore) + tuple(ignore)
-    active = select_rules(rules if rules is not None else all_rules(), chosen_select, chosen_ignore)
+    if rules is None:  # the profile's rules, unless a selection names its own
+        chosen = profile(config.profile)
+        rules = [r for r in all_rules() if chosen_select or chosen.enables(r.id)]
+    active = select_rules(rules, chosen_select, chosen_ignore)
     filt = Filter(config, library, chosen_select, chosen_ignore)
     store = None
     if cache:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from .. import config as config_mod
+from .. import settings
 from .options import add_config_option, add_output_option
 
 
@@ -39,7 +39,7 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..audit import build, render_json, render_markdown
 
-    cfg = config_mod.load(args.config)
+    cfg = settings.load(args.config)
     report = build(cfg, lint=not args.no_lint)
     if args.format == "json":
         output = render_json(report)

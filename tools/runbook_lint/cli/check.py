@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from .. import config as config_mod
+from .. import settings
 from ..reporters import FORMATS, render
 from .options import add_config_option, add_output_option
 
@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     from ..errors import UsageError
     from ..rules import all_rules
 
-    cfg = config_mod.load(args.config)
+    cfg = settings.load(args.config)
     select, ignore = split_rules(args.select), split_rules(args.ignore)
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {args.jobs}")

@@ -31,7 +31,9 @@ Exported = tuple[Path, Loaded, bytes | None, dict[str, Any]]
 
 class Library(Discovery):
     def __init__(self, config: Config, cwd: Path | None = None) -> None:
-        super().__init__(config, cwd)
+        from ..settings import settle
+
+        super().__init__(settle(config), cwd)
         self._store = DocumentStore(
             pinned=(self.index_path, self.template_path, self.drill_template_path)
         )

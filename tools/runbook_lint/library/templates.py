@@ -6,7 +6,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..document import Document
-from ..document.template import TemplateSpec, default_spec, spec_from_document
+from ..document.template import (
+    TemplateSpec,
+    default_spec,
+    is_stub,
+    sections_spec,
+    spec_from_document,
+)
+from ..profiles import STORY, profile
 from .discovery import TEMPLATE_NAMES, Discovery
 
 
@@ -32,6 +39,13 @@ class Templates:
             return self._template(layout.drill_template_path)
         if doc.kind not in ("runbook", "drill"):
             return None
+        chosen = profile(layout.config.profile)
+        if chosen.name != STORY:
+            if not chosen.checks_sections or is_stub(doc):
+                return None
+            if layout.template_path.is_file():
+                return self._template(layout.template_path)
+            return self._sections(layout.config.sections or chosen.sections)
         if layout.runbooks_dir in path.parents:
             if layout.template_path.is_file():
                 return self._template(layout.template_path)
@@ -44,6 +58,14 @@ class Templates:
             if folder == layout.root or folder == layout.cwd:
                 break
         return None
+
+    def _sections(self, titles: tuple[str, ...]) -> TemplateSpec:
+        key = Path("<sections>")
+        if key not in self._templates:
+            self._templates[key] = sections_spec(titles)
+        spec = self._templates[key]
+        assert spec is not None
+        return spec
 
     def _default(self) -> TemplateSpec:
         key = Path("<default>")
