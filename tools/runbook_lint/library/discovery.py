@@ -116,6 +116,10 @@ class Discovery:
         self.drills_dir = config.path(config.drills)
         self.drill_template_path = config.path(config.drill_template)
         self.samples_dir = config.path(config.samples)
+        # Where '/page' links start on the site that renders the library (None: the root).
+        self.site_root = (
+            config.path(config.site_root) if config.site_root not in ("", ".") else None
+        )
         self._runbook_files: list[Path] | None = None
         self.paths: dict[str, Path] = {}  # display path -> absolute path, for every read file
         self.problems: list[LoadProblem] = []

@@ -21,7 +21,7 @@ from .discovery import Discovery
 from .facts import FACTS
 from .files import Loaded, read_file
 from .index import partial_index_links
-from .links import resolve_path, split_target
+from .links import resolve_path, site_page, split_target
 from .store import DocumentStore, pack
 from .templates import Templates
 from .tracking import ReadLog
@@ -149,8 +149,13 @@ class Library(Discovery):
         return partial_index_links(self.display(self.index_path), loaded.data, names), False
 
     def resolve(self, doc: Document, path: str) -> Path:
-        """The file a link path in `doc` names (from the document's folder)."""
-        return resolve_path(self.root, self.absolute(doc.path).parent, path)
+        """The file a link path in `doc` names (from the document's folder); a site-absolute
+        path in a page of an mkdocs or Hugo site starts at the site's root."""
+        here = self.absolute(doc.path).parent
+        site = self.site_root
+        if path.startswith("/") and site is not None and (here == site or site in here.parents):
+            return site_page(site, path)
+        return resolve_path(self.root, here, path)
 
     def resolve_from(self, base: Path, path: str) -> Path:
         """The file a link path names from the folder `base`."""
