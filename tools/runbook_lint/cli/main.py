@@ -15,7 +15,7 @@ from typing import NoReturn
 from .. import __version__
 from ..errors import UsageError
 
-SUBCOMMANDS = ("check", "rules", "explain", "contract", "audit", "new")
+SUBCOMMANDS = ("check", "rules", "explain", "contract", "audit", "new", "init")
 
 
 class Parser(argparse.ArgumentParser):
