@@ -243,6 +243,18 @@ def run_init(linter: str, checkout: Path) -> tuple[bool, str, set[str]]:
     return done.returncode in (0, 1), output, changed
 
 
+def inferred_lines(output: str) -> list[str]:
+    """What `init` says it inferred and wrote (its configuration lines), without the first
+    run's summary: the report measures that run itself."""
+    lines = []
+    for line in output.splitlines():
+        if line.startswith("first run:"):
+            break
+        if line.strip() and not line.startswith(("runbook-lint init inferred", "wrote ", "#")):
+            lines.append(line)
+    return lines
+
+
 def restore(checkout: Path, changed: Iterable[str]) -> None:
     """Undo what `init` wrote: delete new files, check tracked ones out again."""
     for rel in sorted(changed):
@@ -358,6 +370,7 @@ def measure(repo: Repo, settings: Settings, expected: dict[str, Any] | None = No
             if not worked:
                 outcome.error = f"init failed: {output}"
                 return outcome
+            outcome.notes.extend(f"init: {line.strip()}" for line in inferred_lines(output))
         report, error = run_check(linter, checkout, paths)
         if report is None:
             outcome.error = error
