@@ -57,8 +57,9 @@ class Inference:
     def settings(self) -> dict[str, object]:
         """The smallest configuration that says it: keys as written in the file."""
         out: dict[str, object] = {"profile": self.profile}
-        if self.template and self.template != Config().template:
-            out["template"] = self.template
+        if self.template:
+            if self.template != Config().template:
+                out["template"] = self.template
         elif self.sections and self.sections != PROFILES[self.profile].sections:
             out["sections"] = list(self.sections)
         if self.runbook_files:

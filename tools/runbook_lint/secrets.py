@@ -234,7 +234,9 @@ def find_secrets(text: str, *, code: bool) -> Iterator[tuple[int, str]]:
     spans: list[tuple[int, int]] = []
     for kind, pattern in TOKEN_PATTERNS:
         for match in pattern.finditer(text):
-            if any(s <= match.start() < e for s, e in spans) or _dummy_token(kind, match):
+            if any(s < match.end() and match.start() < e for s, e in spans):
+                continue  # a part of a secret already reported
+            if _dummy_token(kind, match):
                 continue
             spans.append((match.start(), match.end()))
             yield match.start(), kind

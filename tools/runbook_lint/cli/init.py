@@ -16,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from ..config import CONFIG_FILE
+from ..config import CONFIG_FILE, Config
 from ..errors import UsageError
 
 
@@ -59,18 +59,23 @@ def existing_config(root: Path) -> Path | None:
     return None
 
 
-def first_run(root: Path, text: str) -> str:
-    """What `check` finds with this configuration: the count of findings by rule."""
+def configuration(root: Path, text: str) -> Config:
+    """The configuration `text` gives, settled and checked as `check` would."""
     import tomllib
 
     from .. import config as config_mod
-    from ..engine import default_jobs, run
-    from ..rules import by_id
     from ..settings import check_effect, settle
 
-    where = str(root / CONFIG_FILE)
-    cfg = settle(config_mod.from_mapping(tomllib.loads(text), root, where))
+    cfg = settle(config_mod.from_mapping(tomllib.loads(text), root, str(root / CONFIG_FILE)))
     check_effect(cfg)
+    return cfg
+
+
+def first_run(root: Path, cfg: Config) -> str:
+    """What `check` finds with this configuration: the count of findings by rule."""
+    from ..engine import default_jobs, run
+    from ..rules import by_id
+
     report = run([], cfg, cwd=root, jobs=default_jobs())
     counts = Counter(f.rule for f in report.findings)
     rules = by_id()
@@ -93,6 +98,7 @@ def run(args: argparse.Namespace) -> int:
         )
     inferred = infer(root)
     text = render(inferred.settings())
+    cfg = configuration(root, text)  # refused here, before anything is written
     print("runbook-lint init inferred:")
     for reason in inferred.reasons:
         print(f"  {reason}")
@@ -112,5 +118,5 @@ def run(args: argparse.Namespace) -> int:
             print(f"note: {CONFIG_FILE} now takes precedence over [tool.runbook-lint]")
         target.write_text(text, encoding="utf-8")
         print(f"\nwrote {CONFIG_FILE}:\n{text}")
-    print(first_run(root, text))
+    print(first_run(root, cfg))
     return 0

@@ -128,8 +128,10 @@ def _transcript(lines: Sequence[LineLike], texts: list[str], console: bool) -> R
     heredoc: str | None = None
     for src, text in zip(lines, texts, strict=True):
         if heredoc is not None:
-            pieces.append(Piece(src.line, src.column, text))
-            if text.strip() == heredoc:
+            match = SECONDARY_PROMPT_RE.match(text) if console or pieces else None
+            start = match.end() if match else 0
+            pieces.append(Piece(src.line, src.column + start, text[start:]))
+            if text[start:].strip() == heredoc:
                 heredoc, command = None, ""
             continue
         if command:
@@ -196,10 +198,10 @@ def other_language(text: str) -> str | None:
     if not code:
         return None
     first = code.splitlines()[0]
-    if _PROMQL_RE.search(first) or (_PROMQL_RE.search(code) and first.rstrip().endswith("(")):
-        return "PromQL"
     if _SQL_RE.match(first) and ("(" in code or ";" in code or " from " in code.lower()):
         return "SQL"
+    if _PROMQL_RE.search(first) or (_PROMQL_RE.search(code) and first.rstrip().endswith("(")):
+        return "PromQL"
     if len(_RUBY_RE.findall(code)) >= 2:
         return "Ruby"
     return None
