@@ -17,6 +17,7 @@ from typing import Any
 from .errors import UsageError
 from .findings import SEVERITIES, Severity
 from .profiles import PROFILES
+from .renderer import FLAVOURS
 
 CONFIG_FILE = "runbook-lint.toml"
 DEFAULT_GOVERNANCE = (r"\bADR-\d+\b", r"\bFR-?\d+\b")
@@ -166,15 +167,6 @@ ADOPTION_KEYS = frozenset(
     {"profile", "runbook_files", "not_runbooks", "sections", "slugs", "slug_separator"}
 )
 PROFILE_NAMES = tuple(PROFILES)
-SLUG_FLAVOURS = (
-    "python-markdown",
-    "python-markdown-unicode",
-    "pymdownx",
-    "pymdownx-lower",
-    "github",
-    "gitlab",
-    "hugo",
-)  # document.slugs.FLAVOURS
 
 
 def adoption_value(where: str, name: str, value: Any) -> Any:
@@ -190,7 +182,7 @@ def adoption_value(where: str, name: str, value: Any) -> Any:
                         f"{where}: '{key}' has {pattern!r}; globs are relative to the project"
                     )
         return tuple(value)
-    choices = {"profile": PROFILE_NAMES, "slugs": SLUG_FLAVOURS}.get(name)
+    choices = {"profile": PROFILE_NAMES, "slugs": FLAVOURS}.get(name)
     if choices is not None:
         if value not in choices:
             raise UsageError(f"{where}: '{key}' must be one of {', '.join(choices)}; got {value!r}")

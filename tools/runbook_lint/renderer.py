@@ -13,6 +13,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+# The heading-id flavours `document.slugs` computes.
+FLAVOURS = (
+    "python-markdown",
+    "python-markdown-unicode",
+    "pymdownx",
+    "pymdownx-lower",
+    "github",
+    "gitlab",
+    "hugo",
+)
 HUGO_CONFIGS = tuple(
     f"{stem}.{ext}" for stem in ("hugo", "config") for ext in ("toml", "yaml", "yml", "json")
 )

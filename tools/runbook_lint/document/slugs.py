@@ -20,17 +20,11 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from ..renderer import FLAVOURS
 from .text import HTML_TAG_RE, slugify
 
-FLAVOURS = (
-    "python-markdown",
-    "python-markdown-unicode",
-    "pymdownx",
-    "pymdownx-lower",
-    "github",
-    "gitlab",
-    "hugo",
-)
+__all__ = ["FLAVOURS", "base_id", "fold", "heading_ids"]
+
 _WEB_DROP_RE = re.compile(r"[^\w\- ]")
 _HYPHENS_RE = re.compile(r"-{2,}")
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from .transcripts import read_block
+from .transcripts import LineLike, read_block
 
 SHELL_LANGS = frozenset({"bash", "sh", "shell", "zsh", "console", "shell-session", "sh-session"})
 
@@ -32,15 +32,6 @@ COMMAND_CUES = re.compile(
     r"|(?:^|[.;:]\s*)(?:then\s+)?(?:re)?(?:run|execute)\s*$",
     re.IGNORECASE,
 )
-
-
-class LineLike(Protocol):
-    @property
-    def line(self) -> int: ...
-    @property
-    def column(self) -> int: ...
-    @property
-    def text(self) -> str: ...
 
 
 class BlockLike(Protocol):
