@@ -12,6 +12,7 @@ import pytest
 
 from runbook_lint.document import Document
 from runbook_lint.sitegen import incident
+from runbook_lint.sitegen.placeholders import placeholders
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA = REPO / "schemas" / "evidence-log.schema.json"
@@ -63,7 +64,7 @@ def _doc(text: str = RUNBOOK) -> Document:
 
 
 def test_placeholders_come_from_the_commands_with_their_variables() -> None:
-    found = incident.placeholders(_doc())
+    found = placeholders(_doc())
     assert [(p.token, p.variables, p.uses) for p in found.placeholders] == [
         ("<run_root>", ["RUN_ROOT"], 1),
         ("<run_id>", ["RUN_ID"], 2),
@@ -74,7 +75,7 @@ def test_placeholders_come_from_the_commands_with_their_variables() -> None:
 
 def test_sections_are_the_steps_and_the_checklists() -> None:
     sections = incident.sections(_doc())
-    assert [(s.id, s.step, s.group, s.label, s.checks) for s in sections] == [
+    assert [(s.id, s.step, s.group, s.label, len(s.checks)) for s in sections] == [
         ("prerequisites", None, "", "", 1),
         (
             "step-1-confirm-the-heartbeat-is-stale",
@@ -84,6 +85,62 @@ def test_sections_are_the_steps_and_the_checklists() -> None:
             2,
         ),
     ]
+    step = sections[1]
+    assert (step.checks[0].line, step.checks[0].text) == (21, "Read the heartbeat state")
+    assert step.verification == (
+        32,
+        (
+            'Expected outcome: `"STALE"`.',
+            "Command to verify: `opsctl lease show --run <run_id> --strict`",
+        ),
+    )
+    assert step.as_json()["verification"] == {"line": 32, "items": list(step.verification[1])}
+
+
+NESTED = """# T
+
+## Procedure
+
+### Step 1: Read the state
+
+- [ ] Read the heartbeat state:
+  - `state/heartbeat_status.json`: `status == STALE`
+    - `silence_seconds` above `stale_after_seconds`
+  - [ ] Note the thread id
+- [ ] Next
+"""
+
+
+def test_nested_criteria_stay_with_their_check() -> None:
+    (step,) = incident.sections(Document.parse("runbooks/t.md", NESTED))
+    assert [(c.text, c.criteria) for c in step.checks] == [
+        (
+            "Read the heartbeat state:",
+            (
+                "`state/heartbeat_status.json`: `status == STALE`",
+                "`silence_seconds` above `stale_after_seconds`",
+            ),
+        ),
+        ("Note the thread id", ()),
+        ("Next", ()),
+    ]
+
+
+def test_the_page_source_is_the_audit_revision_and_sha256(tmp_path: Path) -> None:
+    import hashlib
+
+    from runbook_lint.audit.build import Revision
+
+    page = tmp_path / "x.md"
+    page.write_bytes(b"# X\n")
+    source = incident.page_source(page, Revision("a" * 40, "2026-11-20T10:00:00+00:00", True))
+    assert source.as_json() == {
+        "revision": "a" * 40,
+        "committed": "2026-11-20T10:00:00+00:00",
+        "dirty": True,
+        "sha256": hashlib.sha256(b"# X\n").hexdigest(),
+    }
+    assert incident.page_source(tmp_path / "missing.md", None).sha256 is None
 
 
 def test_the_page_carries_its_data_in_one_attribute_and_marks_its_sections() -> None:
@@ -153,48 +210,93 @@ def test_signals_page_without_declarations(tmp_path: Path) -> None:
 
 
 def _log() -> dict[str, object]:
+    sha = "b66b8bab4a41e7b11ae9522aa41f5cd4d26b703b59f43edc2b94b65919574c04"
     return {
         "format": "runbook-evidence-log",
-        "format_version": 1,
-        "runbook": {
-            "title": "Operator Recovery",
-            "path": "runbooks/operator-recovery.md",
-            "kind": "runbook",
-            "version": "1.3",
-            "last_updated": "2026-11-20",
-            "owner": "Pipeline Runtime Operations",
+        "format_version": 2,
+        "incident": {
+            "id": "INC-2041",
+            "operator": "jdoe",
+            "started_at": "2026-11-23T19:52:04Z",
+            "ended_at": None,
         },
-        "recorded_version": "1.3",
-        "started_at": "2026-11-23T19:52:04Z",
         "exported_at": "2026-11-23T20:31:00Z",
         "values": [
-            {"placeholder": "<run_id>", "variables": ["RUN_ID"], "value": "run-7f3a"},
-            {"placeholder": "<loop-id>", "variables": [], "value": None},
-        ],
-        "progress": {"done": 1, "total": 3},
-        "steps": [
             {
-                "id": "step-1-confirm-the-heartbeat-is-stale",
-                "title": "Step 1: Confirm the heartbeat is stale",
-                "group": "Case A: Stale heartbeat triage",
-                "step": 1,
-                "label": "operational",
-                "done": 1,
-                "total": 2,
-                "completed_at": None,
-                "checks": [
+                "placeholder": "<run_id>",
+                "value": "run-7f3a",
+                "set_at": "2026-11-23T19:52:30Z",
+                "page": "runbooks/operator-recovery.md",
+            }
+        ],
+        "pages": [
+            {
+                "path": "runbooks/operator-recovery.md",
+                "title": "Operator Recovery",
+                "kind": "runbook",
+                "version": "1.3",
+                "last_updated": "2026-11-20",
+                "owner": "Pipeline Runtime Operations",
+                "visited_at": "2026-11-23T19:52:04Z",
+                "sources": [
                     {
-                        "text": "Read the heartbeat state",
-                        "done": True,
-                        "done_at": "2026-11-23T19:53:10Z",
-                    },
-                    {"text": "Note the silence", "done": False, "done_at": None},
+                        "revision": "528e177932daee9ddae85e8d9929b650c2212afb",
+                        "committed": "2026-11-20T10:00:00+00:00",
+                        "dirty": False,
+                        "sha256": sha,
+                        "first_seen": "2026-11-23T19:52:04Z",
+                    }
                 ],
-                "note": "status STALE for 412 s",
+                "progress": {"done": 1, "total": 2},
+                "verifications": {"passed": 1, "failed": 0, "unmarked": 0},
+                "steps": [
+                    {
+                        "id": "step-1-confirm-the-heartbeat-is-stale",
+                        "title": "Step 1: Confirm the heartbeat is stale",
+                        "group": "Case A: Stale heartbeat triage",
+                        "step": 1,
+                        "label": "operational",
+                        "line": 17,
+                        "checks": [
+                            {
+                                "id": "step-1-confirm-the-heartbeat-is-stale#1",
+                                "line": 21,
+                                "text": "Read the heartbeat state:",
+                                "criteria": ["`status == STALE`"],
+                                "done": True,
+                                "done_at": "2026-11-23T19:53:10Z",
+                                "source": 0,
+                            },
+                            {
+                                "id": "step-1-confirm-the-heartbeat-is-stale#2",
+                                "line": 22,
+                                "text": "Note the silence",
+                                "criteria": [],
+                                "done": False,
+                                "done_at": None,
+                                "source": None,
+                            },
+                        ],
+                        "verification": {
+                            "line": 33,
+                            "items": ['Expected outcome: `"STALE"`.'],
+                            "result": "pass",
+                            "marked_at": "2026-11-23T19:54:00Z",
+                            "source": 0,
+                        },
+                        "note": "status STALE for 412 s",
+                    }
+                ],
             }
         ],
         "timeline": [
-            {"at": "2026-11-23T19:53:10Z", "section": "Step 1", "check": "Read the state"}
+            {
+                "at": "2026-11-23T19:53:10Z",
+                "page": "runbooks/operator-recovery.md",
+                "section": "Step 1",
+                "event": "check",
+                "text": "Read the heartbeat state:",
+            }
         ],
     }
 
@@ -214,16 +316,32 @@ def test_the_evidence_log_schema_is_valid_and_accepts_a_log() -> None:
     assert _errors(_log()) == []
 
 
+STEP = ("pages", 0, "steps", 0)
+
+
 @pytest.mark.parametrize(
     ("path", "value"),
     [
         (("exported_at",), "2026-11-23 20:31"),
-        (("runbook", "last_updated"), "23/11/2026"),
+        (("incident", "operator"), ""),
+        (("incident", "id"), "   "),
         (("values", 0, "placeholder"), "run_id"),
         (("values", 0, "value"), ""),
-        (("steps", 0, "checks", 0, "done_at"), "yesterday"),
-        (("steps", 0, "label"), "urgent"),
+        (("pages", 0, "last_updated"), "23/11/2026"),
+        (("pages", 0, "sources", 0, "sha256"), "not-a-digest"),
+        (("pages", 0, "sources", 0, "revision"), "HEAD"),
+        (("pages", 0, "sources"), []),
+        ((*STEP, "checks", 0, "done_at"), "yesterday"),
+        ((*STEP, "checks", 0, "done_at"), None),  # ticked, but when?
+        ((*STEP, "checks", 0, "source"), None),  # ticked, but on which text?
+        ((*STEP, "checks", 1, "done_at"), "2026-11-23T19:53:10Z"),  # a time for no tick
+        ((*STEP, "checks", 0, "criteria"), "status == STALE"),
+        ((*STEP, "verification", "result"), "ok"),
+        ((*STEP, "verification", "marked_at"), None),
+        ((*STEP, "label"), "urgent"),
+        (("timeline", 0, "event"), "coffee"),
         (("format",), "notes"),
+        (("format_version",), 1),
     ],
 )
 def test_the_evidence_log_schema_rejects(path: tuple[object, ...], value: object) -> None:
@@ -233,3 +351,10 @@ def test_the_evidence_log_schema_rejects(path: tuple[object, ...], value: object
         target = target[key]  # type: ignore[index]
     target[path[-1]] = value  # type: ignore[index]
     assert _errors(log)
+
+
+def test_the_evidence_log_schema_requires_who_and_which_incident() -> None:
+    for key in ("id", "operator"):
+        log = _log()
+        del log["incident"][key]  # type: ignore[attr-defined]
+        assert _errors(log), key

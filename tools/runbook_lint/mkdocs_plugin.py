@@ -59,6 +59,7 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
         self.generated: dict[str, str] = {}  # site path -> Markdown
         self.groups: dict[str, list[Any]] = {}
         self.report: Any = None  # the engine's Report of this build's lint run
+        self.revision: Any = None  # audit.build.Revision of the library, for incident mode
 
     # -- configuration -----------------------------------------------------------------------
 
@@ -106,6 +107,9 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
         if self.config.lint:
             self._lint()
         self.site = site_library.load(self.lint_config)
+        from .audit.build import revision
+
+        self.revision = revision(self.root, self.root / self.lint_config.runbooks)
         self._add_tree(files, config, self.lint_config.runbooks)
         self._add_tree(files, config, self.lint_config.schemas, suffixes=(".json", ".yaml", ".yml"))
         self.generated = {}
@@ -325,9 +329,10 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
         html = label_badges(html)
         doc = self.site.documents.get(page.file.src_uri) if self.site is not None else None
         if doc is not None and doc.kind in ("runbook", "drill"):
-            from .sitegen.incident import decorate_page  # incident mode: form, checks, export
+            from .sitegen.incident import decorate_page, page_source  # incident mode
 
-            html = decorate_page(html, doc, page.file.src_uri)
+            source = page_source(Path(page.file.abs_src_path or ""), self.revision)
+            html = decorate_page(html, doc, page.file.src_uri, source)
         return html
 
     # -- after the build ---------------------------------------------------------------------

@@ -114,7 +114,8 @@ def revision(root: Path, library_dir: Path) -> Revision | None:
     return Revision(commit, date, bool(status and status.strip()))
 
 
-def _sha256(path: Path) -> str | None:
+def sha256_file(path: Path) -> str | None:
+    """The sha256 of a file's bytes (the audit's and the evidence log's fingerprint of a page)."""
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
@@ -157,7 +158,7 @@ def _row(
         required=procedure is not None,
         deferred=None,
         line=procedure.line if procedure else None,
-        sha256=_sha256(path) if doc is not None else None,
+        sha256=sha256_file(path) if doc is not None else None,
         cells=tuple(cells),
     )
 

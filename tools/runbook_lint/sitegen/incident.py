@@ -1,18 +1,22 @@
 """Incident mode, the build-time half: what the page script needs to know about a runbook page.
 
-For each runbook and drill page this works out, from the linter's parsed Document and the
-command snippets it already extracts:
+For each runbook and drill page this works out, from the linter's parsed Document:
 
-- the placeholders its commands use (`<run_id>`, `<loop-id>`), with the shell variables each
-  one is assigned to (`RUN_ID=<run_id>` makes `$RUN_ID` stand for `<run_id>`), and the
-  variables the commands read from the operator's environment (never filled in: they may be
-  secrets);
-- the sections whose checklists the operator ticks (steps with their number, scenario and
-  label), marked on their headings with `data-rb-section` so the script finds them on the page
-  and on the print page (which renames heading ids).
+- the placeholders the operator fills in, the variables the page sets itself and those read
+  from the environment (`placeholders.py`, from the tree-sitter-bash syntax tree);
+- the outline the operator works through: the sections whose checklists are ticked (steps with
+  their number, scenario and label), each checklist item's exact Markdown text with its line
+  and the nested criteria under it (`status == STALE` under "Read the heartbeat state:"), and
+  each step's Verification block, whose outcome the operator marks passed or failed;
+- where that text comes from: the git revision of the library and the sha256 of the page's
+  source file (the same values the audit reports), so every tick in an evidence log is tied to
+  the exact runbook text followed.
 
-The data travels in one `data-rb-incident` attribute (not a script: search must not index it);
-`docs/assets/incident/incident.js` builds the form, the checklists and the export from it.
+Section headings are marked with `data-rb-section` so the script finds them on the page and on
+the print page (which renames heading ids). The data travels in one `data-rb-incident`
+attribute (not a script: search must not index it); `docs/assets/incident/incident.js` builds
+the panel, the checklists, the verification marks and the export from it, and
+`schemas/evidence-log.schema.json` defines the log it exports.
 
 It also builds the signal lookup page from the **Signals:** lines (see rules/rb3_signals.py).
 """
@@ -23,191 +27,149 @@ import html
 import json
 import posixpath
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..document import Document, Heading, slugify
+from ..document import Document, Heading, ListItem, slugify
 from ..document.signals import declarations
-from ..shell.snippets import PLACEHOLDER, Snippet, from_block, from_inline, is_cued
+from .placeholders import placeholders
 
 if TYPE_CHECKING:
-    from tree_sitter import Node
-
+    from ..audit.build import Revision
     from .library import SiteLibrary
 
-DATA_VERSION = 1
+DATA_VERSION = 2
 _HEADING_RE = re.compile(r"<h([2-6])((?:\s[^>]*?)?)\sid=\"([^\"]+)\"")
 _META_DIV_RE = re.compile(r"<div class=\"rb-meta\">.*?</div>", re.DOTALL)
 _H1_END_RE = re.compile(r"</h1>", re.IGNORECASE)
+_CHECKBOX_RE = re.compile(r"^\[[ xX]\]\s*")
 
 
-@dataclass
-class Placeholder:
-    token: str  # as written: "<run_id>"
-    name: str  # without the brackets: "run_id"
-    variables: list[str] = field(default_factory=list)  # RUN_ID for RUN_ID=<run_id>
-    uses: int = 0  # occurrences in the page's commands
+@dataclass(frozen=True)
+class Source:
+    """Where a page's text comes from: the library's revision and the file's sha256."""
+
+    revision: str | None  # the commit (None outside a git checkout)
+    committed: str | None  # the commit's date
+    dirty: bool  # the library had local changes when the site was built
+    sha256: str | None  # of the page's source file
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "token": self.token,
-            "name": self.name,
-            "variables": self.variables,
-            "uses": self.uses,
+            "revision": self.revision,
+            "committed": self.committed,
+            "dirty": self.dirty,
+            "sha256": self.sha256,
         }
+
+
+def page_source(path: Path, revision: Revision | None) -> Source:
+    from ..audit.build import sha256_file
+
+    return Source(
+        revision.commit if revision is not None else None,
+        revision.date if revision is not None else None,
+        revision.dirty if revision is not None else False,
+        sha256_file(path),
+    )
+
+
+@dataclass(frozen=True)
+class Check:
+    line: int
+    text: str  # the item's Markdown text, without its box
+    criteria: tuple[str, ...]  # nested items that are not boxes of their own
+
+    def as_json(self) -> dict[str, Any]:
+        return {"line": self.line, "text": self.text, "criteria": list(self.criteria)}
 
 
 @dataclass(frozen=True)
 class SectionInfo:
     id: str  # the heading's anchor on the page
     title: str
+    line: int  # the heading's line in the source
     level: int
     step: int | None  # the step number for `Step N:` headings
     group: str  # the scenario heading a step sits under ("" if none)
     label: str  # "operational" | "constitutional" | ""
-    checks: int  # checklist items directly in the section
+    checks: tuple[Check, ...]  # checklist items in the section, in page order
+    verification: tuple[int, tuple[str, ...]] | None  # line and items of the step's block
 
     def as_json(self) -> dict[str, Any]:
+        verification = None
+        if self.verification is not None:
+            line, items = self.verification
+            verification = {"line": line, "items": list(items)}
         return {
             "id": self.id,
             "title": self.title,
+            "line": self.line,
             "step": self.step,
             "group": self.group,
             "label": self.label,
-            "checks": self.checks,
+            "checks": [c.as_json() for c in self.checks],
+            "verification": verification,
         }
 
 
-# -- placeholders from the command snippets ----------------------------------------------------
+# -- the outline: sections, checklist items and verifications ----------------------------------
 
 
-def _snippets(doc: Document) -> list[Snippet]:
-    """The page's command snippets: shell blocks, then inline code presented as a command
-    (after a cue such as "Command to verify:", or starting with a program the blocks run)."""
-    blocks = [s for s in (from_block(b) for b in doc.code_blocks) if s is not None]
-    programs = _programs(blocks)
-    inline: list[Snippet] = []
-    for code in doc.inline_codes:
-        first = code.text.strip().split(" ", 1)[0]
-        if is_cued(code) or (first and first in programs and " " in code.text.strip()):
-            snippet = from_inline(code)
-            if snippet is not None:
-                inline.append(snippet)
-    return blocks + inline
-
-
-def _programs(blocks: Iterable[Snippet]) -> set[str]:
-    from ..shell.syntax import parse
-
-    names: set[str] = set()
-    for snippet in blocks:
-        parsed = parse(snippet)
-        for invocation in parsed.invocations:
-            word = invocation.words[0]
-            if not word.dynamic:
-                names.add(word.text)
-    return names
-
-
-def _original(doc: Document, snippet: Snippet, start: int, end: int) -> str:
-    line, column = snippet.position(start)
-    return doc.line_text(line)[column - 1 : column - 1 + (end - start)]
-
-
-def _walk(node: Node) -> Iterator[Node]:
-    stack = [node]
+def _criteria(items: tuple[ListItem, ...], index: int) -> tuple[str, ...]:
+    """The items nested under item `index` that are not boxes themselves, depth first."""
+    children: dict[int, list[int]] = {}
+    for i, item in enumerate(items):
+        if item.parent is not None:
+            children.setdefault(item.parent, []).append(i)
+    out: list[str] = []
+    stack = list(reversed(children.get(index, [])))
     while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(reversed(current.children))
-
-
-def _span(node: Node, snippet: Snippet) -> tuple[int, int]:
-    text = snippet.text
-    if text.isascii():
-        return node.start_byte, node.end_byte
-    data = text.encode("utf-8")
-    return (
-        len(data[: node.start_byte].decode("utf-8", "replace")),
-        len(data[: node.end_byte].decode("utf-8", "replace")),
-    )
-
-
-@dataclass
-class PagePlaceholders:
-    placeholders: list[Placeholder]
-    environment: list[str]  # variables read but never assigned on the page
-
-
-def placeholders(doc: Document) -> PagePlaceholders:
-    from ..shell.syntax import syntax_tree
-
-    found: dict[str, Placeholder] = {}
-    assigned: set[str] = set()
-    read: list[str] = []
-    for snippet in _snippets(doc):
-        tokens: dict[tuple[int, int], str] = {}
-        for start, end in snippet.masked:
-            token = _original(doc, snippet, start, end)
-            if not PLACEHOLDER.fullmatch(token):
-                continue
-            tokens[(start, end)] = token
-            entry = found.setdefault(token, Placeholder(token, token[1:-1]))
-            entry.uses += 1
-        for node in _walk(syntax_tree(snippet)):
-            if node.type == "variable_assignment":
-                name_node = node.child_by_field_name("name")
-                value = node.child_by_field_name("value")
-                if name_node is None or name_node.text is None:
-                    continue
-                name = name_node.text.decode("utf-8", "replace")
-                assigned.add(name)
-                if value is None:
-                    continue
-                span = _span(value, snippet)
-                if value.type == "string" and len(value.named_children) == 1:
-                    span = _span(value.named_children[0], snippet)
-                bound = tokens.get(span)
-                if bound is not None and name not in found[bound].variables:
-                    found[bound].variables.append(name)
-            elif node.type in ("simple_expansion", "expansion"):
-                for child in node.named_children:
-                    if child.type == "variable_name" and child.text is not None:
-                        read.append(child.text.decode("utf-8", "replace"))
-    environment = sorted({name for name in read if name not in assigned})
-    return PagePlaceholders(list(found.values()), environment)
-
-
-# -- sections with checklists ------------------------------------------------------------------
+        i = stack.pop()
+        if items[i].checkbox:
+            continue  # a box of its own: a check, not a criterion of this one
+        out.append(items[i].text)
+        stack.extend(reversed(children.get(i, [])))
+    return tuple(out)
 
 
 def sections(doc: Document) -> list[SectionInfo]:
     """Headings (level 2 and below) that are steps or hold checklist items directly."""
     steps = {s.heading.line: s for s in doc.steps}
     headings = [h for h in doc.headings if h.level >= 2]
+    items = doc.list_items
     out: list[SectionInfo] = []
     for index, heading in enumerate(headings):
         nxt = headings[index + 1].line if index + 1 < len(headings) else len(doc.lines) + 1
-        checks = sum(1 for i in doc.list_items if i.checkbox and heading.line < i.line < nxt)
+        checks = tuple(
+            Check(item.line, _CHECKBOX_RE.sub("", item.text, count=1), _criteria(items, i))
+            for i, item in enumerate(items)
+            if item.checkbox and heading.line < item.line < nxt
+        )
         step = steps.get(heading.line)
         if step is None and not checks:
             continue
+        verification = None
+        if step is not None and step.verification is not None:
+            verification = (step.verification.line, step.verification.items)
         out.append(
             SectionInfo(
                 id=heading.slug,
                 title=heading.text,
+                line=heading.line,
                 level=heading.level,
                 step=step.number if step is not None else None,
                 group=step.group.text if step is not None and step.group is not None else "",
                 label=step.label.kind if step is not None and step.label is not None else "",
                 checks=checks,
+                verification=verification,
             )
         )
     return out
 
 
-def page_data(doc: Document, uri: str) -> dict[str, Any]:
+def page_data(doc: Document, uri: str, source: Source | None = None) -> dict[str, Any]:
     meta = {k: (m.value if m is not None else "") for k, m in _meta(doc).items()}
     found = placeholders(doc)
     return {
@@ -218,8 +180,10 @@ def page_data(doc: Document, uri: str) -> dict[str, Any]:
         "version": meta["version"],
         "last_updated": meta["last_updated"],
         "owner": meta["owner"],
+        "source": (source or Source(None, None, False, None)).as_json(),
         "placeholders": [p.as_json() for p in found.placeholders],
         "environment": found.environment,
+        "assigned": found.assigned,
         "sections": [s.as_json() for s in sections(doc)],
     }
 
@@ -228,9 +192,9 @@ def _meta(doc: Document) -> dict[str, Any]:
     return {key: doc.metadata.get(key) for key in ("version", "last_updated", "owner")}
 
 
-def decorate_page(page_html: str, doc: Document, uri: str) -> str:
+def decorate_page(page_html: str, doc: Document, uri: str, source: Source | None = None) -> str:
     """Mark the checklist sections' headings and add the (script-built) incident panel."""
-    data = page_data(doc, uri)
+    data = page_data(doc, uri, source)
     ids = {s["id"] for s in data["sections"]}
 
     def mark(match: re.Match[str]) -> str:
