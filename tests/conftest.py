@@ -11,6 +11,16 @@ import pytest
 from runbook_lint.cli import main
 
 TODAY = "2026-11-23"
+# Most tests build a small Story 8.9 library without a TEMPLATE.md of its own. A library without
+# our template is checked with the generic profile, so these libraries say which they are.
+STORY = {"runbook-lint.toml": 'profile = "story-8.9"\n'}
+
+
+def as_story(files: Mapping[str, str]) -> dict[str, str]:
+    """`files` as a Story 8.9 library (STORY added) when they hold runbooks; an example of
+    another kind (a schema, a site page) as it is, since that profile needs a runbooks folder."""
+    runbooks = any(path.startswith("runbooks/") for path in files)
+    return {**STORY, **files} if runbooks else dict(files)
 
 
 @pytest.fixture(autouse=True)

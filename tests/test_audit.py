@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from runbook_lint import settings
 from runbook_lint.audit import build, render_markdown
-from runbook_lint.config import Config
 
-from .conftest import Runner, write_files
+from .conftest import STORY, Runner, write_files
 from .test_rules_foundation import CONTACTS, GOOD
 
 REQUIREMENTS = """\
@@ -76,6 +76,7 @@ Runbook: [Backup Procedures](../backup.md)
 RECOVERY = GOOD.replace("# Backup Procedures", "# Recovery Procedures")
 
 LIBRARY: dict[str, str] = {
+    **STORY,
     "runbooks/requirements.yaml": REQUIREMENTS,
     "runbooks/index.md": INDEX,
     "runbooks/backup.md": GOOD,
@@ -357,10 +358,11 @@ def test_rb308_reports_an_invalid_declaration(run: Runner, repo: Path) -> None:
 
 def test_build_and_render_for_the_site(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(repo)
-    report = build(Config(root=repo), lint=False)
+    config = settings.load(start=repo)  # as the site plugin reads it
+    report = build(config, lint=False)
     assert report.passed and report.lint is None
     assert [r.id for r in report.rows] == ["backup", "recovery", "epic-9", "backup-drill"]
-    page = render_markdown(Config(root=repo))
+    page = render_markdown(config)
     assert not page.startswith("#")  # the site adds its own title
     assert "## Coverage matrix" in page and "## Suppressions" in page
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import Runner
+from .conftest import STORY, Runner
 
 
 def _json(run: Runner, files: dict[str, str | bytes], *args: str) -> tuple[int, dict, str]:  # type: ignore[type-arg]
@@ -117,7 +117,7 @@ def test_a_failing_rule_becomes_a_finding(run: Runner, monkeypatch: pytest.Monke
     original = rules.all_rules()
     broken = tuple(replace(r, check=boom) if r.id == "RB112" else r for r in original)
     monkeypatch.setattr(rules, "all_rules", lambda: broken)
-    _, payload, _ = _json(run, {"runbooks/a.md": "# A\n\nVersion: x\n"})
+    _, payload, _ = _json(run, {**STORY, "runbooks/a.md": "# A\n\nVersion: x\n"})
     internal = [f for f in payload["findings"] if f["rule"] == "RB000"]
     assert len(internal) == 1 and internal[0]["path"] == "runbooks/a.md"
     assert (

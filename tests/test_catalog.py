@@ -11,7 +11,7 @@ from runbook_lint.cli import main
 from runbook_lint.rule import Rule, catalogue_order, validate_rules
 from runbook_lint.rules import all_rules
 
-from .conftest import write_files
+from .conftest import STORY, write_files
 
 RULES = all_rules()
 RUNNABLE = [r for r in RULES if r.runnable_examples]
@@ -47,7 +47,7 @@ def _fired(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> list[dict[str, object]]:
-    write_files(tmp, files)
+    write_files(tmp, {**STORY, **files})
     monkeypatch.chdir(tmp)
     capsys.readouterr()
     # An engine rule judges the other rules' findings (an unused suppression), so they run too.

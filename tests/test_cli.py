@@ -8,11 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import TODAY, Runner
+from .conftest import STORY, TODAY, Runner
 from .test_rules_foundation import CONTACTS, GOOD, INDEX
 
-LIB = {"runbooks/backup.md": GOOD, "runbooks/index.md": INDEX, "runbooks/contacts.yaml": CONTACTS}
+LIB = {
+    **STORY,
+    "runbooks/backup.md": GOOD,
+    "runbooks/index.md": INDEX,
+    "runbooks/contacts.yaml": CONTACTS,
+}
 BROKEN = {
+    **STORY,
     "runbooks/backup.md": GOOD.replace("Version: 1.0", "Version: latest").replace(
         "## Rollback\n\nNot applicable: a backup changes nothing that needs undoing.\n\n", ""
     ),
@@ -122,7 +128,8 @@ def test_bad_option_is_usage_error(run: Runner) -> None:
     ],
 )
 def test_invalid_configuration_names_the_key(run: Runner, config: str, message: str) -> None:
-    code, out, err = run({**LIB, "pyproject.toml": config}, "check")
+    library = {k: v for k, v in LIB.items() if k not in STORY}
+    code, out, err = run({**library, "pyproject.toml": config}, "check")
     assert code == 2 and out == ""
     assert message in err and "pyproject.toml" in err
 
@@ -132,7 +139,7 @@ def test_configuration_changes_layout_and_ignores(run: Runner) -> None:
         "ops/book.md": BROKEN["runbooks/backup.md"],
         "ops/index.md": INDEX.replace("backup.md", "book.md"),
         "ops/contacts.yaml": CONTACTS,
-        "runbook-lint.toml": 'runbooks = "ops"\nindex = "ops/index.md"\ntemplate = "ops/T.md"\n'
+        "runbook-lint.toml": 'runbooks = "ops"\nindex = "ops/index.md"\nprofile = "story-8.9"\n'
         'contacts = "ops/contacts.yaml"\n'
         '[per-path-ignores]\n"ops/book.md" = ["RB112"]\n'
         "[severity]\nRB101 = 'warning'\n",

@@ -14,7 +14,7 @@ import pytest
 
 from runbook_lint.cli import main
 
-from .conftest import Runner, json_findings, write_files
+from .conftest import STORY, Runner, json_findings, write_files
 from .site_helpers import assets_problem, build, library_files, project
 from .test_audit import LIBRARY, commit_all
 from .test_rules_foundation import CONTACTS, GOOD, INDEX
@@ -27,7 +27,7 @@ FILLED = CONTACTS.replace("<database-rotation>", "https://pager.example.invalid/
 
 
 def library(text: str = GOOD, contacts: str | None = CONTACTS) -> dict[str, str]:
-    files = {"runbooks/backup.md": text, "runbooks/index.md": INDEX}
+    files = {**STORY, "runbooks/backup.md": text, "runbooks/index.md": INDEX}
     if contacts is not None:
         files["runbooks/contacts.yaml"] = contacts
     return files
@@ -241,7 +241,11 @@ def test_require_contacts_fails_while_a_contact_is_a_placeholder(run: Runner, re
         "contacts: database-on-call (<database-rotation>) (require-contacts) (procedure 'backup')"
     ) in err.splitlines()
     # the configuration key does the same, and makes `check` fail on each such row (RB134)
-    code, _, _ = run({"runbook-lint.toml": "require-contacts = true\n"}, "audit", "-q")
+    code, _, _ = run(
+        {"runbook-lint.toml": STORY["runbook-lint.toml"] + "require-contacts = true\n"},
+        "audit",
+        "-q",
+    )
     assert code == 1
     code, out, _ = run({}, "check", "runbooks/backup.md")
     assert code == 1

@@ -11,7 +11,7 @@ from runbook_lint.fixes.apply import apply_edits, plan, write_atomic
 from runbook_lint.rule import Rule
 from runbook_lint.rules import all_rules
 
-from .conftest import Runner, write_files
+from .conftest import STORY, Runner, as_story, write_files
 from .test_audit import commit_all, git
 from .test_rules_foundation import CONTACTS, GOOD
 
@@ -29,6 +29,7 @@ def repo(tmp_path: Path) -> Path:
     write_files(
         tmp_path,
         {
+            **STORY,
             "runbooks/backup.md": BROKEN,
             "runbooks/index.md": INDEX,
             "runbooks/scaling.md": SCALING,
@@ -285,9 +286,9 @@ UNCLOSED = "\n```bash\nopsctl health --component all\n"
 def _fixable_example(rule: Rule, root: Path) -> None:
     """Write the rule's bad example; one that a snippet cannot show is built here."""
     if rule.runnable_examples:
-        write_files(root, dict(rule.bad_files) or {rule.example_path: rule.bad})
+        write_files(root, as_story(dict(rule.bad_files) or {rule.example_path: rule.bad}))
     elif rule.id == "RB701":  # Last Updated older than the file's last commit
-        write_files(root, {"runbooks/backup.md": GOOD, "runbooks/index.md": INDEX})
+        write_files(root, as_story({"runbooks/backup.md": GOOD, "runbooks/index.md": INDEX}))
         commit_all(root, "Change the backup runbook", date="2026-11-20T10:00:00+00:00")
     else:  # pragma: no cover - a new fixable rule needs its example here
         raise AssertionError(f"{rule.id} is fixable but has no example the fix test can run")

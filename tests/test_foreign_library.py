@@ -52,6 +52,7 @@ README = "# Alert runbooks\n\nIndex.\n\n# Contributing\n\nSend a PR.\n\n# Licens
 
 def test_foreign_template_is_the_reference(run: Runner) -> None:
     files = {
+        "runbook-lint.toml": 'runbooks = "alerts"\ntemplate = "alerts/TEMPLATE.md"\n',
         "alerts/TEMPLATE.md": TEMPLATE,
         "alerts/README.md": README,
         "alerts/kubernetes/KubePodCrashLooping.md": GOOD,

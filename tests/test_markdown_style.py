@@ -213,7 +213,11 @@ CRASH = "# Nested\n\n- > - > ```\n- > - > x\n"  # pymarkdownlnt raises BadTokeni
 
 
 def test_a_file_pymarkdown_cannot_parse_is_one_finding(run: Runner) -> None:
-    files = {"runbook-lint.toml": ON, "runbooks/crash.md": CRASH, "runbooks/ok.md": SLOPPY}
+    files = {
+        "runbook-lint.toml": 'profile = "story-8.9"\n' + ON,
+        "runbooks/crash.md": CRASH,
+        "runbooks/ok.md": SLOPPY,
+    }
     code, out, err = run(files, "check", "--format", "json", "runbooks")
     assert code == 1 and "Traceback" not in err
     found = json.loads(out)["findings"]
@@ -296,7 +300,8 @@ _PROBE = (
 def test_pymarkdown_is_imported_only_when_the_family_runs(
     tmp_path: Path, config: str, loaded: str
 ) -> None:
-    write_files(tmp_path, {"runbook-lint.toml": config, "runbooks/t.md": SLOPPY})
+    story = 'profile = "story-8.9"\n'  # SLOPPY breaks the template's rules: exit 1 either way
+    write_files(tmp_path, {"runbook-lint.toml": story + config, "runbooks/t.md": SLOPPY})
     done = subprocess.run(
         [sys.executable, "-c", _PROBE], cwd=tmp_path, capture_output=True, text=True, check=False
     )
@@ -319,6 +324,7 @@ def test_the_site_start_page_would_fail_md025_with_a_title_in_front_matter(run: 
     files = {
         "pyproject.toml": (ROOT / "pyproject.toml").read_text(encoding="utf-8"),
         "docs/index.md": start.replace("---\n", "---\ntitle: In an incident? Start here\n", 1),
+        "runbooks/index.md": "# Runbook Index\n",  # the profile in pyproject.toml needs runbooks
     }
     found = json_findings(run, files, "--select", "MD", "docs/index.md")
     assert [f["rule"] for f in found] == ["MD025"]

@@ -13,11 +13,16 @@ import pytest
 from runbook_lint.cli import main
 from runbook_lint.rules import all_rules
 
-from .conftest import Runner, json_findings, write_files
-from .test_rules_foundation import GOOD
+from .conftest import STORY, Runner, as_story, json_findings, write_files
+from .test_rules_foundation import CONTACTS, GOOD
 
 TOOLS = Path(__file__).resolve().parents[1] / "tools" / "runbook_lint"
-LIB = {"runbooks/backup.md": GOOD, "runbooks/index.md": "# Index\n\n- [Backup](backup.md)\n"}
+LIB = {
+    **STORY,
+    "runbooks/contacts.yaml": CONTACTS,
+    "runbooks/backup.md": GOOD,
+    "runbooks/index.md": "# Index\n\n- [Backup](backup.md)\n",
+}
 # A runbook with one finding (RB104: the Rollback section is empty).
 EMPTY_ROLLBACK = GOOD.replace(
     "## Rollback\n\nNot applicable: a backup changes nothing that needs undoing.\n", "## Rollback\n"
@@ -34,7 +39,7 @@ EMPTY_ROLLBACK = GOOD.replace(
             "--select: 'RB1211' matches no catalogued rule (nearest: RB121",
         ),
         (("--ignore", "RB12X"), "--ignore: 'RB12X' matches no catalogued rule (nearest: RB120"),
-        (("--ignore", "XX1"), "--ignore: 'XX1' matches no catalogued rule (nearest: RB0, RB1"),
+        (("--ignore", "XX1"), "--ignore: 'XX1' matches no catalogued rule (nearest: MD0, RB0, RB1"),
     ],
 )
 def test_unknown_rule_on_the_command_line_is_a_usage_error(
@@ -61,14 +66,15 @@ def test_unknown_rule_in_the_configuration_is_a_usage_error(
     run: Runner, table: str, where: str, file: str
 ) -> None:
     header = "[tool.runbook-lint]\n" if file == "pyproject.toml" else ""
-    files = {**LIB, file: header + table + "\n"}
+    library = {k: v for k, v in LIB.items() if k not in STORY}
+    files = {**library, file: header + 'profile = "story-8.9"\n' + table + "\n"}
     code, out, err = run(files, "check", "runbooks/backup.md")
     assert (code, out) == (2, "")
     assert f"{file}" in err and where in err and "matches no catalogued rule (nearest: " in err
 
 
 def test_unknown_rule_in_the_configuration_fails_every_command_that_lints(run: Runner) -> None:
-    files = {**LIB, "runbook-lint.toml": 'ignore = ["RB999"]\n'}
+    files = {**LIB, "runbook-lint.toml": 'profile = "story-8.9"\nignore = ["RB999"]\n'}
     code, _, err = run(files, "audit")
     assert code == 2 and "'ignore': 'RB999' matches no catalogued rule" in err
 
@@ -77,7 +83,7 @@ def test_known_ids_and_prefixes_are_accepted(run: Runner) -> None:
     files = {
         **LIB,
         "runbooks/backup.md": EMPTY_ROLLBACK,
-        "runbook-lint.toml": 'select = ["RB1", "RB009"]\nignore = ["RB3"]\n'
+        "runbook-lint.toml": 'profile = "story-8.9"\nselect = ["RB1", "RB009"]\nignore = ["RB3"]\n'
         '[severity]\nRB104 = "warning"\n[per-path-ignores]\n"docs/*" = ["RB303"]\n',
     }
     code, out, err = run(files, "check", "--select", "rb10,RB104", "runbooks/backup.md")
@@ -165,10 +171,10 @@ def test_every_finding_takes_its_rule_id_from_a_rule_record() -> None:
 
 def _emitted_ids(root: Path, monkeypatch: pytest.MonkeyPatch, *targets: str) -> set[str]:
     monkeypatch.chdir(root)
-    from runbook_lint import config as config_mod
+    from runbook_lint import settings
     from runbook_lint.engine import run as run_engine
 
-    report = run_engine(list(targets), config_mod.load(start=root))
+    report = run_engine(list(targets), settings.load(start=root))
     return {f.rule for f in report.findings}
 
 
@@ -183,7 +189,7 @@ def test_every_id_emitted_on_the_suites_inputs_is_catalogued(
         for kind, files in (("bad", rule.bad_files), ("good", rule.good_files)):
             folder = tmp_path / f"{number}-{kind}"
             example = rule.bad if kind == "bad" else rule.good
-            write_files(folder, dict(files) or {rule.example_path: example})
+            write_files(folder, as_story(dict(files) or {rule.example_path: example}))
             emitted |= _emitted_ids(folder, monkeypatch)
     repo = TOOLS.parents[1]
     for folder in ("tests/fixtures", "tests/adversarial"):

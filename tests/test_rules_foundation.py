@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import Runner, lines_of
+from .conftest import STORY, Runner, lines_of
 
 GOOD = """\
 # Backup Procedures
@@ -78,6 +78,7 @@ roles:
 
 def lint(run: Runner, text: str, *args: str, extra: dict[str, str] | None = None) -> list[str]:
     files = {
+        **STORY,
         "runbooks/backup.md": text,
         "runbooks/index.md": INDEX,
         "runbooks/contacts.yaml": CONTACTS,
@@ -302,10 +303,10 @@ def test_links_leaving_the_repository_and_unsafe(run: Runner) -> None:
     ("snippet", "kind"),
     [
         ('curl -H "Authorization: Bearer 8f3b2a9c7d1e4f6a0b5c8d2e7f9a1b3c" https://x', "bearer"),
-        ("export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE", "AWS access key id"),
+        ("export AWS_ACCESS_KEY_ID=AKIA70TXSL8RHBPY0Q6U", "AWS access key id"),
         ("psql --password=hunter2secret", "literal value for '--password'"),
         ("DB_PASSWORD=s3cr3tvalue ./migrate", "literal value for 'DB_PASSWORD'"),
-        ("git clone https://ghp_" + "a" * 36 + "@github.com/x", "GitHub token"),
+        ("git clone https://ghp_6wukvg6KLYrvadWwbDVrEOdUmtqeVT6FbNKH@github.com/x", "GitHub token"),
     ],
 )
 def test_inline_secret(run: Runner, snippet: str, kind: str) -> None:

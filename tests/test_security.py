@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from .conftest import Runner, json_findings, record_connections
+from .conftest import STORY, Runner, json_findings, record_connections
 
 
 def _findings(run: Runner, body: str, *select: str) -> list[tuple[str, int, int]]:
@@ -68,10 +68,10 @@ def test_safe_text_that_looks_hostile_is_not_a_finding(run: Runner, body: str) -
     ("body", "line"),
     [
         ("```bash\nexport PASSWORD=hunter2hunter2\n```", 4),
-        ("```bash\ncurl -H 'Authorization: Bearer abcdefghijklmnopqrstuvwxyz0123' x\n```", 4),
+        ("```bash\ncurl -H 'Authorization: Bearer w8IL0Az6aHWvfWV1YcOU3suuhviI' x\n```", 4),
         ("```bash\ngit clone https://deploy:s3cr3tvalue@git.example.com/r.git\n```", 4),
-        ("Use the key AKIAABCDEFGHIJKLMNOP for the bucket.", 3),
-        ("> - Token: `ghp_abcdefghijklmnopqrstuvwxyz0123456789`", 3),
+        ("Use the key AKIA70TXSL8RHBPY0Q6U for the bucket.", 3),
+        ("> - Token: `ghp_6wukvg6KLYrvadWwbDVrEOdUmtqeVT6FbNKH`", 3),
         ("```console\n$ opsctl login --password 'correct-horse-battery'\n```", 4),
     ],
 )
@@ -107,6 +107,7 @@ def test_schemas_never_resolve_refs_over_the_network(
         },
     }
     files = {
+        **STORY,
         "schemas/artifacts.yaml": (
             "version: 1\nsystems:\n  dkt:\n    root: ''\nartifacts:\n"
             "  - path: state/heartbeat_status.json\n    system: dkt\n"
@@ -125,9 +126,9 @@ def test_secrets_in_samples_are_findings(run: Runner) -> None:
     sample = "runbooks/samples/dkt/x/state/heartbeat_status.json"
     jsonl = "runbooks/samples/dkt/x/state/events.jsonl"
     files = {
-        sample: '{\r\n  "status": "STALE",\r\n  "key": "AKIAQWERTYUIOPASDFGH"\r\n}\r\n',
-        jsonl: '{"seq": 1}\n{"seq": 2, "auth": "Bearer abcdefghijklmnopqrstuvwxyz012345"}\n'
-        '{"hook": "https://hooks.slack.com/services/T0000/B0000/abcdefghijkl"}\n',
+        sample: '{\r\n  "status": "STALE",\r\n  "key": "AKIA70TXSL8RHBPY0Q6U"\r\n}\r\n',
+        jsonl: '{"seq": 1}\n{"seq": 2, "auth": "Bearer w8IL0Az6aHWvfWV1YcOU3suuhviI"}\n'
+        '{"hook": "https://hooks.slack.com/services/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"}\n',
         "runbooks/samples/dkt/y/state/heartbeat_status.json": (
             '{"status": "STALE", "token": "<token>", "key": "$AWS_ACCESS_KEY_ID"}\n'
         ),

@@ -19,7 +19,7 @@ from lsprotocol import types as lsp
 from runbook_lint.cli import main
 from runbook_lint.rules import all_rules
 
-from .conftest import write_files
+from .conftest import as_story, write_files
 from .lsp_editor import Editor, apply_text_edits, utf16_units
 
 REPO = Path(__file__).resolve().parents[1]
@@ -145,7 +145,7 @@ def test_diagnostics_equal_check_on_every_catalogue_example(
             ("good", rule.good_files, rule.good),
         ):
             folder = tmp_path / f"{rule.id}-{which}"
-            write_files(folder, dict(layout) or {rule.example_path: text})
+            write_files(folder, as_story(dict(layout) or {rule.example_path: text}))
             folders.append(folder)
             files.extend(_files(folder))
     published = diagnose(tmp_path, folders, files)

@@ -9,13 +9,14 @@ import pytest
 
 from runbook_lint.document import Document
 
-from .conftest import Runner
+from .conftest import STORY, Runner
 
 SECTION = "# {title}\n\n## Handling\n\n**Signals:** `{signal}`\n\nDo the thing.\n"
 
 
 def _library() -> dict[str, str]:
     files = {
+        **STORY,
         "runbooks/a.md": SECTION.format(title="A", signal="stage_conflict"),
         "runbooks/b.md": SECTION.format(title="B", signal="stage_conflict"),
     }
@@ -82,7 +83,7 @@ def test_single_file_index_check_matches_the_full_run(
     """RB301 in a single-file run parses only the parts of the index that can name the file;
     whatever the way the file is listed, the answer is the whole run's."""
     index = "# Index\n\n| Runbook | Area |\n| --- | --- |\n" + INDEX_ROWS + "\n" + how
-    files = {"runbooks/index.md": index, "runbooks/target.md": "# Target\n"}
+    files = {**STORY, "runbooks/index.md": index, "runbooks/target.md": "# Target\n"}
     files.update({f"runbooks/filler-{n}.md": f"# Filler {n}\n" for n in range(40)})
     import os
     from pathlib import Path
@@ -104,7 +105,7 @@ def test_single_file_index_check_matches_the_full_run(
 
 def test_single_file_does_not_parse_the_whole_index(run: Runner, parsed: list[str]) -> None:
     index = "# Index\n\n| Runbook | Area |\n| --- | --- |\n" + INDEX_ROWS
-    files = {"runbooks/index.md": index}
+    files = {**STORY, "runbooks/index.md": index}
     files.update({f"runbooks/filler-{n}.md": f"# Filler {n}\n" for n in range(40)})
     code, out, err = run(files, "check", "--no-cache", "--jobs", "1", "runbooks/filler-7.md")
     assert code in (0, 1), err

@@ -12,19 +12,23 @@ from runbook_lint.secrets import find_secrets, secret_candidates
 
 from .conftest import Runner, json_findings
 
+# Random values written for these tests (dummies such as "a" * 36 are not reported).
 SECRET_LINES = [
-    "key AKIAABCDEFGHIJKLMNOP here",
-    "aws_secret_access_key = abcdefghijabcdefghijabcdefghijabcdefghij",
-    "ghp_" + "a" * 36,
-    "github_pat_" + "b" * 22,
-    "xoxb-1234567890-abc",
-    "https://hooks.slack.com/services/T000/B000/abcdefghij",
-    "-----BEGIN OPENSSH PRIVATE KEY-----",
-    "sk-" + "c" * 32,
-    "AIza" + "d" * 35,
-    "rk_live_" + "e" * 20,
-    "Authorization: BEARER abcdefghijklmnopqrstuvwxyz",
+    "key AKIA70TXSL8RHBPY0Q6U here",
+    "aws_secret_access_key = ZrhrztAQpiN0k8s0Rc3VgTg9VaZEoBFUhIiJyqGN",
+    "ghp_6wukvg6KLYrvadWwbDVrEOdUmtqeVT6FbNKH",
+    "github_pat_RizFU89L0zlmq9jRh6nd1I",
+    "xoxb-4550261446-EeIfIOpoI9qK",
+    "https://hooks.slack.com/services/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",
+    "-----BEGIN OPENSSH PRIVATE KEY-----\\nEBBV3WIkNZAObehT/Z2HM5u1ByAUzDWj6zTq94lqE3YDZW/QEPXBw",
+    "sk-uxlWntBwCLfHgHam8K5TJWlCDC2GiIJE",
+    "AIzaCasqla05DvWvndrgHQSabhET5tNnXgX601b",
+    "rk_live_DI0W7o3Pb2zYhB9dVIdmIqrw",
+    "Authorization: BEARER w8IL0Az6aHWvfWV1YcOU3suuhviI",
     "postgres://admin:hunter22@db.internal/app",
+    "glpat-1p7F0sChqpeRAtRmExin",
+    "eyJGYKjYsfBCH5yXHMW5jQJ.eyJjkLI7uFZ34s97AeNpk5TjXpB.JuIWCWGZis8pFqGmxaOhvFeBf4Gypk",
+    "npm_e7sesv6WDuj9jVrty3u6KGOjBg80W4POX5Yq",
 ]
 CODE_LINES = [
     "PASSWORD=hunter22xyz",
@@ -33,9 +37,9 @@ CODE_LINES = [
     "ACCESS_KEY: abcd1234",
     # characters IGNORECASE matches to ASCII letters although str.lower() does not
     "PA\u017f\u017fWORD=hunter22xyz",
-    "TO\u212aEN=abcdef123456",
-    "\u0130_SECRET=abcdef123456",
-    "api_\u212aey=abcdef123456",
+    "TO\u212aEN=h7Gk29xQpLm4",
+    "\u0130_SECRET=h7Gk29xQpLm4",
+    "api_\u212aey=h7Gk29xQpLm4",
 ]
 CLEAN_LINES = [
     "",
@@ -77,7 +81,8 @@ def _findings(run: Runner, markdown: str, *select: str) -> list[tuple[str, int, 
 def test_a_key_spelt_with_a_long_s_is_found_in_code_and_prose(run: Runner) -> None:
     found = _findings(
         run,
-        "# S\n\nThe hook is https://hooks.slack.com/services/T000/B000/abcdefghij here.\n\n"
+        "# S\n\nThe hook is https://hooks.slack.com/services/TKSD5Z5O9/B072E3NO4/"
+        "u0mxMb9VKKHBd51v9Lk79JoN here.\n\n"
         "```bash\nexport PA\u017f\u017fWORD=hunter22xyz\n```\n",
         "RB402",
     )

@@ -19,6 +19,8 @@ from .errors import UsageError
 from .findings import SEVERITIES, Severity
 from .markdown_style import KEY as MARKDOWN_STYLE
 from .markdown_style import MarkdownStyle, parse_table
+from .profiles import PROFILES
+from .renderer import FLAVOURS
 
 CONFIG_FILE = "runbook-lint.toml"
 # A deployment's own escalation contacts file, outside the repository (`--contacts` wins).
@@ -62,6 +64,16 @@ class Config:
     # The contacts file a deployment supplies (RUNBOOK_LINT_CONTACTS or --contacts), an
     # absolute path anywhere; it replaces `contacts`. Not a configuration key.
     contacts_override: str | None = None
+    # Adopting the tool in a library of another shape (`adoption_value` checks these; "" means
+    # found from the library's files, see settings.py).
+    profile: str = ""
+    runbook_files: tuple[str, ...] = ()  # globs of the runbooks, relative to the root
+    not_runbooks: tuple[str, ...] = ()  # globs of checked files that are not runbooks
+    sections: tuple[str, ...] = ()  # required sections when there is no template file
+    slugs: str = ""
+    slug_separator: str = ""
+    site_root: str = ""
+    explicit: frozenset[str] = frozenset()  # the keys the configuration file sets
 
     def path(self, value: str) -> Path:
         return (self.root / value).resolve()
@@ -77,7 +89,7 @@ class Config:
         return {MARKDOWN_STYLE: self.markdown_style.enabled}.get(table, True)
 
 
-_NOT_KEYS = ("root", "source", "contacts_override")
+_NOT_KEYS = ("root", "source", "contacts_override", "explicit")
 _FIELDS = {f.name: f for f in fields(Config) if f.name not in _NOT_KEYS}
 
 
@@ -98,6 +110,8 @@ def _rule_list(where: str, key: str, value: Any) -> tuple[str, ...]:
 def _convert(where: str, name: str, value: Any) -> Any:
     key = _key(name)
     default = _FIELDS[name].default
+    if name in ADOPTION_KEYS:
+        return adoption_value(where, name, value)
     if name in ("select", "ignore"):
         return _rule_list(where, key, value)
     if name == "markdown_style":
@@ -173,7 +187,7 @@ def from_mapping(data: Mapping[str, Any], root: Path, where: str) -> Config:
             known = ", ".join(sorted(_key(n) for n in _FIELDS))
             raise UsageError(f"{where}: unknown key '{raw_key}' (known keys: {known})")
         values[name] = _convert(where, name, value)
-    config = replace(Config(root=root, source=where), **values)
+    config = replace(Config(root=root, source=where, explicit=frozenset(values)), **values)
     for name, value in values.items():  # a file where a folder belongs, or the other way round
         wrong = "folder" if name in _FILE_KEYS else "file" if name in _FOLDER_KEYS else None
         if wrong and (
@@ -184,6 +198,37 @@ def from_mapping(data: Mapping[str, Any], root: Path, where: str) -> Config:
                 f"{where}: '{_key(name)}' must name a {right}, but {value!r} is a {wrong}"
             )
     return config
+
+
+# -- the keys for adopting the tool in another library's shape --------------------------------
+
+ADOPTION_KEYS = frozenset(
+    {"profile", "runbook_files", "not_runbooks", "sections", "slugs", "slug_separator"}
+)
+PROFILE_NAMES = tuple(PROFILES)
+
+
+def adoption_value(where: str, name: str, value: Any) -> Any:
+    """Type-check one of ADOPTION_KEYS; whether it can take effect is settings.py's question."""
+    key = _key(name)
+    if name in ("runbook_files", "not_runbooks", "sections"):
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            _expect(where, key, value, "a list of non-empty strings")
+        if name != "sections":
+            for pattern in value:
+                if PurePosixPath(pattern).is_absolute() or ".." in PurePosixPath(pattern).parts:
+                    raise UsageError(
+                        f"{where}: '{key}' has {pattern!r}; globs are relative to the project"
+                    )
+        return tuple(value)
+    choices = {"profile": PROFILE_NAMES, "slugs": FLAVOURS}.get(name)
+    if choices is not None:
+        if value not in choices:
+            raise UsageError(f"{where}: '{key}' must be one of {', '.join(choices)}; got {value!r}")
+        return value
+    if not isinstance(value, str) or len(value) != 1 or value.isalnum() or value.isspace():
+        _expect(where, key, value, "one punctuation character such as '-' or '_'")
+    return value
 
 
 _FILE_KEYS = frozenset(
@@ -198,7 +243,9 @@ _FILE_KEYS = frozenset(
         "makefile",
     }
 )
-_FOLDER_KEYS = frozenset({"runbooks", "drills", "samples", "schemas", "contracts", "cache_dir"})
+_FOLDER_KEYS = frozenset(
+    {"runbooks", "drills", "samples", "schemas", "contracts", "cache_dir", "site_root"}
+)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

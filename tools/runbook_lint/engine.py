@@ -314,18 +314,20 @@ def run(
     server) passes the `library` to check with (its parsed files and editor buffers kept) and
     the `lasting` values of `Context.lasting` kept from its earlier runs."""
     from .rules import all_rules
+    from .settings import enables, settle
 
     check_config(config)
+    config = settle(config)
     library = library or Library(config, cwd)
     paths = library.collect(targets or library.default_targets())
     ctx = Context(config, library, lasting)
     chosen_select = tuple(select) if select else config.select
     chosen_ignore = tuple(config.ignore) + tuple(ignore)
+    if rules is None:  # the profile's rules, unless a selection names its own
+        rules = [r for r in all_rules() if chosen_select or r.switch or enables(config, r.id)]
     active = [
         r
-        for r in select_rules(
-            rules if rules is not None else all_rules(), chosen_select, chosen_ignore
-        )
+        for r in select_rules(rules, chosen_select, chosen_ignore)
         if switched_on(r, config, chosen_select)
     ]
     filt = Filter(config, library, chosen_select, chosen_ignore)

@@ -110,6 +110,8 @@ def _config_text(config: Config) -> str:
         value = getattr(config, f.name)
         if isinstance(value, dict) or hasattr(value, "items"):
             value = sorted(dict(value).items())
+        elif isinstance(value, (set, frozenset)):  # an order that does not change per process
+            value = sorted(value)
         values[f.name] = repr(value)
     return json.dumps(values, sort_keys=True)
 

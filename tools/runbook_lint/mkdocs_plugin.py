@@ -66,11 +66,11 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
     # -- configuration -----------------------------------------------------------------------
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
-        from . import config as config_mod
+        from . import settings
 
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         try:
-            self.lint_config = config_mod.load(start=self.root)
+            self.lint_config = settings.load(start=self.root)
         except UsageError as exc:
             raise PluginError(f"runbook-lint: {exc}") from exc
         if self.config.assets:

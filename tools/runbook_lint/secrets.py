@@ -1,8 +1,14 @@
 """Secret detection shared by runbooks, samples and contracts.
 
-Token-shaped secrets (cloud keys, GitHub and Slack tokens, private keys) are recognised
-anywhere; `password=literal`-style assignments only in code, where prose cannot be mistaken for
-one. A value that is a `$VARIABLE`, `${VARIABLE}`, `<placeholder>` or `{name}` is never a secret.
+Token-shaped secrets (cloud keys, GitHub, GitLab and Slack tokens, JWTs, private keys with their
+body) are recognised anywhere; `password=literal`-style assignments only in code, and only as a
+real assignment: an option or a variable that starts a word (`--password=x`, `DB_PASSWORD=x`,
+`password: x`), never the tail of a word (`new-token`, `reset-windows-password`). A value is not
+reported when it is a reference (`$VAR`, `${X}`, `<placeholder>`, `{name}`, a call or an
+attribute such as `Vault.read(...)`, a variable name), a redaction (`[FILTERED]`, `***`), a
+placeholder made of words (`CHANGEME`, `your-secret-here`, `wrong-password`), or a dummy (a run
+of one character such as `T00000000` or `XXXX`, a sequence such as `abcdefgh`, AWS's `EXAMPLE`
+keys): the approach of detect-secrets' filters and gitleaks' allow-lists.
 """
 
 from __future__ import annotations
@@ -21,14 +27,22 @@ TOKEN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("GitHub token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b")),
     ("GitHub token", re.compile(r"\bgithub_pat_[A-Za-z0-9_]{22,}\b")),
     ("Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
+    ("GitLab token", re.compile(r"\bgl(?:pat|rt|dt|ptt|cbt|oas)-[0-9A-Za-z_-]{20,}")),
+    ("npm token", re.compile(r"\bnpm_[A-Za-z0-9]{36}\b")),
+    ("PyPI token", re.compile(r"\bpypi-AgE[A-Za-z0-9_-]{50,}")),
+    (
+        "JSON web token",
+        re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+    ),
     (
         "Slack webhook URL",
         re.compile(r"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]{8,}"),
     ),
-    (
+    (  # the header with a body after it: naming the header in prose is no key
         "private key",
         re.compile(
             r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----"
+            r"(?:\\n|\s)+(?:[\w-]+: [^\n]*(?:\\n|\s)+)*[A-Za-z0-9+/=]{40,}"
         ),
     ),
     ("API key", re.compile(r"\bsk-(?:proj-|live-)?[A-Za-z0-9_-]{32,}\b")),
@@ -39,11 +53,11 @@ TOKEN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 _ASSIGN_RE = re.compile(
-    r"(?i)(?P<key>\b[A-Z0-9_]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key)"
+    r"(?i)(?P<key>(?<![\w-])[A-Z0-9_]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key)"
     r"[A-Z0-9_]*)(?P<sep>\s*[=:]\s*|\s+)(?P<value>\"[^\"]*\"|'[^']*'|[^\s\"';&|)]+)"
 )
 _OPTION_RE = re.compile(
-    r"(?i)(?P<key>--?(?:[a-z0-9-]*-)?(?:password|passwd|secret|token|api-key|access-key))"
+    r"(?i)(?P<key>(?<![\w-])--?(?:[a-z0-9-]*-)?(?:password|passwd|secret|token|api-key|access-key))"
     r"(?P<sep>=|\s+)(?P<value>\"[^\"]*\"|'[^']*'|[^\s\"';&|)]+)"
 )
 _SAFE_VALUE_RE = re.compile(
@@ -53,15 +67,54 @@ _SAFE_VALUE_RE = re.compile(
 )
 
 
+# Words a made-up value is built from: `your-secret-here`, `wrong-password`, `CHANGEME`.
+_WORDS = """a an the my your yours our me it in of for to here goes go put insert fill replace enter
+    change changeme set not real actual some any random default new old example examples sample
+    dummy fake wrong bad test testing demo foo bar baz qux xxx xxxx todo fixme tbd placeholder
+    value secret secrets password passwd pass pwd token tokens key keys api access private public
+    auth client user username admin name string text super secure strong very long redacted
+    hidden filtered masked none null empty value1 value2"""
+PLACEHOLDER_WORDS = frozenset(_WORDS.split())
+_WORD_SPLIT_RE = re.compile(r"[-_.\s]+|(?<=[a-z])(?=[A-Z])")
+# References, not literals: a call, an attribute, an index, an expansion, a template.
+_INDIRECT_RE = re.compile(r"[()\[\]`]|::|\$\{|\{\{|%\(")
+_DOTTED_RE = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+_IDENTIFIER_RE = re.compile(r"[a-z]+(?:_[a-z]+)+")
+_RUN_RE = re.compile(r"([A-Za-z0-9])\1{5,}")
+_SEQUENCES = ("abcdefghijklmnopqrstuvwxyz", "0123456789", "qwertyuiop", "asdfghjkl")
+
+
+def is_dummy(value: str) -> bool:
+    """A value only a person typed: a run of one character, an alphabet or digit sequence, or
+    a documented example key."""
+    lowered = value.lower()
+    if _RUN_RE.search(value) or "example" in lowered:
+        return True
+    return any(seq[i : i + 8] in lowered for seq in _SEQUENCES for i in range(len(seq) - 7))
+
+
+def is_placeholder_words(value: str) -> bool:
+    """`CHANGEME`, `YOURSECRETKEYGOESHERE`, `your-secret-here`, `MySecretPassword`."""
+    if value.isalpha() and value.isupper():
+        return True
+    if value.replace("_", "").isalpha() and value.isupper() and "_" in value:
+        return True
+    words = [w.lower() for w in _WORD_SPLIT_RE.split(value) if w]
+    return bool(words) and all(w in PLACEHOLDER_WORDS for w in words)
+
+
 def _is_placeholder(value: str) -> bool:
+    """Whether an assigned value is something other than a written-out secret."""
     inner = value.strip("\"'")
+    quoted = value[:1] in "\"'"
     if not inner or len(inner) < 4:
         return True
-    if _SAFE_VALUE_RE.match(value):
+    if _SAFE_VALUE_RE.match(value) or inner.startswith("-"):  # or the next option
         return True
-    if inner.startswith("-"):  # the next option, not a value
+    if _INDIRECT_RE.search(inner) or is_placeholder_words(inner) or is_dummy(inner):
         return True
-    return inner.isupper() and "_" in inner and inner.replace("_", "").isalpha()
+    # unquoted, an attribute or a variable of the program the code is written in
+    return not quoted and bool(_DOTTED_RE.fullmatch(inner) or _IDENTIFIER_RE.fullmatch(inner))
 
 
 _NOT_SECRET_KEY_RE = re.compile(
@@ -90,6 +143,15 @@ _TOKEN_ANCHORS = (
     "aiza",
     "_live_",
     "bearer",
+    "glpat-",
+    "glrt-",
+    "gldt-",
+    "glptt-",
+    "glcbt-",
+    "gloas-",
+    "npm_",
+    "pypi-",
+    "eyj",
 )
 _CODE_ANCHORS = (
     *_TOKEN_ANCHORS,
@@ -145,6 +207,26 @@ def secret_candidates(texts: Sequence[str], *, code: bool) -> list[int]:
     return sorted({bisect_right(starts, at) - 1 for at in hits})
 
 
+_URL_PASSWORD_RE = re.compile(r"://[^\s:/@]+:([^\s@/]+)@")
+_BEARER_RE = re.compile(r"(?i)bearer\s+(\S+)")
+
+
+def _dummy_token(kind: str, match: re.Match[str]) -> bool:
+    """A token-shaped text that is a dummy or a made-up word, not a credential."""
+    text = match.group(0)
+    if kind == "credentials in URL":
+        found = _URL_PASSWORD_RE.search(text)
+        password = found.group(1) if found else text
+        return _is_placeholder(password)
+    if kind == "bearer token":
+        found = _BEARER_RE.match(text)
+        token = found.group(1) if found else text
+        return is_dummy(token) or is_placeholder_words(token)
+    if kind == "private key":
+        return False
+    return is_dummy(text)
+
+
 def find_secrets(text: str, *, code: bool) -> Iterator[tuple[int, str]]:
     """(offset, kind) of each secret-looking value in `text`, one per value."""
     if not may_hold_secret(text, code=code):
@@ -152,7 +234,9 @@ def find_secrets(text: str, *, code: bool) -> Iterator[tuple[int, str]]:
     spans: list[tuple[int, int]] = []
     for kind, pattern in TOKEN_PATTERNS:
         for match in pattern.finditer(text):
-            if any(s <= match.start() < e for s, e in spans):
+            if any(s < match.end() and match.start() < e for s, e in spans):
+                continue  # a part of a secret already reported
+            if _dummy_token(kind, match):
                 continue
             spans.append((match.start(), match.end()))
             yield match.start(), kind

@@ -15,7 +15,7 @@ from typing import NoReturn
 from .. import __version__
 from ..errors import UsageError
 
-SUBCOMMANDS = ("check", "rules", "explain", "contract", "audit", "new", "server")
+SUBCOMMANDS = ("check", "rules", "explain", "contract", "audit", "new", "init", "server")
 
 
 class Parser(argparse.ArgumentParser):

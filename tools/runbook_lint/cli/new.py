@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .. import config as config_mod
+from .. import settings
 from ..errors import UsageError
 from .options import add_config_option
 
@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     if not slug:
         raise UsageError(f"title {args.title!r} has no letters or digits to name the file after")
     owner = " ".join(args.owner.split()) if args.owner else None
-    cfg = config_mod.load(args.config)
+    cfg = settings.load(args.config)
     library = Library(cfg)
     drill = args.kind == "drill"
     folder = library.drills_dir if drill else library.runbooks_dir

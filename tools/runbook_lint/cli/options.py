@@ -32,5 +32,7 @@ def add_contacts_option(parser: argparse.ArgumentParser) -> None:
 
 def load_config(args: argparse.Namespace) -> config_mod.Config:
     """The configuration `--config` names (or the nearest), with `--contacts` applied."""
-    cfg = config_mod.load(args.config)
+    from .. import settings
+
+    cfg = settings.load(args.config)
     return config_mod.with_contacts(cfg, getattr(args, "contacts", None), "--contacts")

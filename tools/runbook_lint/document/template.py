@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .leftovers import TemplateText, template_text
@@ -130,3 +132,43 @@ def spec_from_document(doc: Document, path: str | None) -> TemplateSpec:
 
 def default_spec() -> TemplateSpec:
     return spec_from_document(Document.parse("<story-8.9 template>", STORY_8_9_TEMPLATE), None)
+
+
+def sections_spec(titles: Sequence[str], path: str | None = None) -> TemplateSpec:
+    """A template that is only a list of sections (a profile's, or the configured `sections`)."""
+    return TemplateSpec(
+        path=path,
+        sections=tuple(TemplateSection(t, normalise_title(t), False, ()) for t in titles),
+        metadata=(),
+        step_section=None,
+        labels=False,
+        checklists=False,
+        verification=False,
+    )
+
+
+# A page that only says where the content went, or that it is gone.
+_STUB_RE = re.compile(
+    r"\b(?:deprecated|moved|obsolete|retired|superseded|replaced by|has been removed|"
+    r"no longer (?:used|exists|fires|maintained|applies|relevant))\b",
+    re.IGNORECASE,
+)
+_POINTER_RE = re.compile(r"\s*(?:please )?(?:see|refer to|go to)\b", re.IGNORECASE)
+STUB_MAX_LINES = 3
+
+
+def is_stub(doc: Document) -> bool:
+    """A page kept for an alert or a link that is gone: no section at all, and a few lines that
+    say it is deprecated or moved, or that only point to another page. Template rules skip it."""
+    if any(h.level > 1 for h in doc.headings):
+        return False
+    start = doc.title.line if doc.title is not None else 0
+    if doc.front_matter is not None and start == 0:
+        start = doc.front_matter[1] + doc.front_matter[0].count("\n") + 1
+    body = [line for line in doc.lines[start:] if line.strip()]
+    if len(body) > STUB_MAX_LINES:
+        return False
+    title = doc.title.text if doc.title is not None else ""
+    if _STUB_RE.search(title) or _STUB_RE.search(" ".join(body)):
+        return True
+    return len(body) == 1 and (bool(doc.links) or bool(_POINTER_RE.match(body[0])))

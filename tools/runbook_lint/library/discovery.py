@@ -34,6 +34,8 @@ SKIP_DIRS = frozenset(
         ".pytest_cache",
         "build",
         "dist",
+        "vendor",  # third-party code kept in the repository
+        "testdata",
     }
 )
 NOT_RUNBOOKS = frozenset(
@@ -45,9 +47,37 @@ NOT_RUNBOOKS = frozenset(
         "code_of_conduct.md",
         "security.md",
         "index.md",
+        "_index.md",  # a Hugo section page
     }
 )
 TEMPLATE_NAMES = ("TEMPLATE.md", "template.md", "_template.md", "runbook-template.md")
+
+
+def glob_regex(patterns: Iterable[str]) -> re.Pattern[str] | None:
+    """One expression for path globs relative to the root: `*` and `?` stay within a folder,
+    `**` spans folders (`docs/**/*.md` also matches `docs/x.md`)."""
+    parts = []
+    for pattern in patterns:
+        out, i = [], 0
+        pattern = pattern.strip("/")
+        while i < len(pattern):
+            if pattern.startswith("**/", i):
+                out.append("(?:.*/)?")
+                i += 3
+            elif pattern.startswith("**", i):
+                out.append(".*")
+                i += 2
+            elif pattern[i] == "*":
+                out.append("[^/]*")
+                i += 1
+            elif pattern[i] == "?":
+                out.append("[^/]")
+                i += 1
+            else:
+                out.append(re.escape(pattern[i]))
+                i += 1
+        parts.append("".join(out))
+    return re.compile("|".join(f"(?:{p})" for p in parts) + r"\Z") if parts else None
 
 
 def display_path(path: Path, cwd: Path) -> str:
@@ -87,6 +117,10 @@ class Discovery:
         self.drill_template_path = config.path(config.drill_template)
         self.samples_dir = config.path(config.samples)
         self.contacts_path = config.contacts_path()  # the deployment's file, or the repository's
+        # Where '/page' links start on the site that renders the library (None: the root).
+        self.site_root = (
+            config.path(config.site_root) if config.site_root not in ("", ".") else None
+        )
         self._runbook_files: list[Path] | None = None
         self.paths: dict[str, Path] = {}  # display path -> absolute path, for every read file
         self.problems: list[LoadProblem] = []
@@ -97,6 +131,8 @@ class Discovery:
         self._real: dict[Path, Path] = {}  # walked files whose path is already resolved
         # The exclude patterns as one expression (fnmatch's own translation, case as fnmatch
         # treats it on this system).
+        self._runbook_globs = glob_regex(config.runbook_files)
+        self._not_runbooks = glob_regex(config.not_runbooks)
         self._exclude = (
             re.compile(
                 "|".join(f"(?:{fnmatch.translate(os.path.normcase(p))})" for p in config.exclude)
@@ -163,6 +199,14 @@ class Discovery:
             return "other"
         if _under(path, self.drills_dir):
             return "drill"
+        if self._runbook_globs is not None or self._not_runbooks is not None:
+            rel = display_path(path, self.root)
+            if self._not_runbooks is not None and self._not_runbooks.match(rel):
+                return "other"
+            if self._runbook_globs is not None:
+                if path.name.lower() in NOT_RUNBOOKS or not self._runbook_globs.match(rel):
+                    return "template" if path.name in TEMPLATE_NAMES else "other"
+                return "runbook"
         if _under(path, self.runbooks_dir):
             return "other" if path.name.lower() in NOT_RUNBOOKS else "runbook"
         if self.is_library_layout() and (self.root == path.parent or self.root in path.parents):
@@ -269,6 +313,10 @@ class Discovery:
             )
 
     def default_targets(self) -> list[str]:
+        from ..profiles import STORY
+
+        if self.config.profile != STORY:
+            return ["."]  # another library's shape: the whole repository
         targets = []
         for value in (self.config.runbooks, self.config.schemas):
             path = self.config.path(value)
@@ -279,6 +327,15 @@ class Discovery:
     def runbook_files(self) -> list[Path]:
         """Every runbook and drill of the library on disk (not only the checked ones); the
         folder is walked once per run."""
+        if self._runbook_files is None and self._runbook_globs is not None:
+            self._runbook_files = sorted(
+                (
+                    p
+                    for p in self.walk(self.root)
+                    if p.suffix.lower() in MARKDOWN_SUFFIXES and self.kind_of(p) == "runbook"
+                ),
+                key=lambda p: self.display(p),
+            )
         if self._runbook_files is None:
             if not self.runbooks_dir.is_dir():
                 return []
@@ -296,7 +353,11 @@ class Discovery:
     def runbook_files_in_scope(self) -> list[Path]:
         """`runbook_files()` that are checked in this run. When only files were named, they
         are looked at directly and the library is not walked."""
-        if not self.scope or any(not item.is_file() for item in self.scope):
+        if (
+            not self.scope
+            or any(not item.is_file() for item in self.scope)
+            or self._runbook_globs is not None
+        ):
             return [p for p in self.runbook_files() if self.path_in_scope(p)]
         if not self.runbooks_dir.is_dir():
             return []

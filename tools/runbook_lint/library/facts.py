@@ -46,16 +46,22 @@ def fact(
     return register
 
 
-def strings_out(value: frozenset[str] | None) -> list[str] | None:
-    return None if value is None else sorted(value)
+def anchors_out(value: tuple[tuple[str, ...], frozenset[str]] | None) -> list[Any] | None:
+    return None if value is None else [list(value[0]), sorted(value[1])]
 
 
-def strings_in(value: Any) -> frozenset[str] | None:
+def anchors_in(value: Any) -> tuple[tuple[str, ...], frozenset[str]] | None:
     if value is None:
         return None
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise TypeError("expected a list of strings")
-    return frozenset(value)
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not all(isinstance(part, list) for part in value)
+        or not all(isinstance(v, str) for part in value for v in part)
+    ):
+        raise TypeError("expected [heading texts, explicit ids]")
+    return tuple(value[0]), frozenset(value[1])
 
 
-STRINGS: Codec = (strings_out, strings_in)  # a frozenset of strings
+# A page's anchors: its heading texts (in order; the renderer makes the ids) and its ids.
+ANCHORS: Codec = (anchors_out, anchors_in)

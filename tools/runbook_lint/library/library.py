@@ -25,7 +25,7 @@ from .facts import FACTS, KEPT, PARTIAL
 from .files import Loaded, decode, read_file
 from .index import partial_index_links
 from .leftovers import PARTS, Kept, kept
-from .links import resolve_path, split_target
+from .links import resolve_path, site_page, split_target
 from .store import DocumentStore, pack
 from .templates import Templates
 from .tracking import ReadLog
@@ -43,7 +43,9 @@ class Library(Discovery):
     ) -> None:
         """`store`: parsed files kept from an earlier run (the language server's
         `LastingStore`, which also holds the editor's unsaved buffers); a new one by default."""
-        super().__init__(config, cwd)
+        from ..settings import settle
+
+        super().__init__(settle(config), cwd)
         self._store = store or DocumentStore(pinned=self.pinned())
         self._log = ReadLog()
         # Facts read from partial parses, with the digest of the bytes they were read from.
@@ -236,8 +238,13 @@ class Library(Discovery):
         return partial_index_links(self.display(self.index_path), loaded.data, names), False
 
     def resolve(self, doc: Document, path: str) -> Path:
-        """The file a link path in `doc` names (from the document's folder)."""
-        return resolve_path(self.root, self.absolute(doc.path).parent, path)
+        """The file a link path in `doc` names (from the document's folder); a site-absolute
+        path in a page of an mkdocs or Hugo site starts at the site's root."""
+        here = self.absolute(doc.path).parent
+        site = self.site_root
+        if path.startswith("/") and site is not None and (here == site or site in here.parents):
+            return site_page(site, path)
+        return resolve_path(self.root, here, path)
 
     def resolve_from(self, base: Path, path: str) -> Path:
         """The file a link path names from the folder `base`."""

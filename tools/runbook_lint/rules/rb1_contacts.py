@@ -33,6 +33,8 @@ _RUNBOOK = "runbooks/backup.md"
 _FILE = "runbooks/contacts.yaml"
 _UNKNOWN = GOOD.replace("`database-on-call`", "`database-oncall`")
 _REQUIRE = "runbook-lint.toml"
+# The escalation rules belong to the Story 8.9 profile.
+_REQUIRED = 'profile = "story-8.9"\nrequire-contacts = true\n'
 
 
 def check_roles(doc: Document, ctx: Context) -> Iterator[Hit]:
@@ -133,8 +135,12 @@ RULES = (
         bad=f"{_FILE}: contact: <database-rotation> (with require-contacts = true)",
         good=f"{_FILE}: contact: pager: DB primary rotation (with require-contacts = true)",
         check=check_placeholders,
-        bad_files={_RUNBOOK: GOOD, _FILE: _CONTACTS, _REQUIRE: "require-contacts = true\n"},
-        good_files={_RUNBOOK: GOOD, _FILE: _FILLED, _REQUIRE: "require-contacts = true\n"},
+        bad_files={
+            _RUNBOOK: GOOD,
+            _FILE: _CONTACTS,
+            _REQUIRE: _REQUIRED,
+        },
+        good_files={_RUNBOOK: GOOD, _FILE: _FILLED, _REQUIRE: _REQUIRED},
         options={"require-contacts": "report placeholder contacts (default: false)"},
     ),
 )

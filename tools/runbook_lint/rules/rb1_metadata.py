@@ -108,6 +108,9 @@ RB112 = template_rule(
 
 
 def check_front_matter(doc: Document, ctx: Context) -> Iterator[Hit]:
+    matter = doc.front_matter
+    if matter is not None and "{{" in matter[0] and "}}" in matter[0]:
+        return  # template code a site generator fills in (a Hugo archetype), not YAML yet
     error = doc.front_matter_error
     if error is not None:
         yield Hit(error[0], 1, f"front matter cannot be read: {error[1]}")
@@ -121,7 +124,8 @@ RB113 = Rule(
     rationale=(
         "Front matter is loaded safely: plain keys and values only. Anchors and aliases "
         "(the 'billion laughs' expansion) and tags that construct objects are refused, and "
-        "a mapping that cannot be read means the metadata it holds is lost."
+        "a mapping that cannot be read means the metadata it holds is lost. Front matter "
+        "with '{{ }}' template code (a Hugo archetype) is a generator's template, not checked."
     ),
     bad="---\nowner: &o Platform\nreviewer: *o\n---\n\n# Backup\n",
     good="---\nowner: Platform\nreviewer: Platform\n---\n\n# Backup\n",

@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING
 
 from ..document.markdown import anchor_tokens
 from ..findings import Fix, Hit
-from ..library.facts import STRINGS, fact
+from ..library.facts import ANCHORS, fact
 from ..library.links import SCHEME_RE, listed_path, split_target
 from ..rule import DOC_KINDS, Rule
 
 if TYPE_CHECKING:
+    from ..config import Config
     from ..context import Context
     from ..document import Document, Link
     from ..library import Library
@@ -37,10 +38,19 @@ Owner: Platform Operations
 _RECOVERY = "# Recovery\n\n## Procedure\n\nSteps.\n"
 
 
-@fact("anchors", partial=anchor_tokens, kept=STRINGS)
-def anchors_of(doc: Document) -> frozenset[str]:
+@fact("anchors", partial=anchor_tokens, kept=ANCHORS)
+def anchors_of(doc: Document) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The page's heading texts (the renderer makes their ids) and its explicit HTML ids."""
     ids = {m.group(1) for frag in doc.html for m in _ID_ATTR_RE.finditer(frag.html)}
-    return doc.anchors | ids
+    return tuple(h.text for h in doc.headings), frozenset(ids)
+
+
+def _anchor_ids(found: tuple[tuple[str, ...], frozenset[str]], config: Config) -> list[str]:
+    """Every id a fragment may name on a page, as the library's renderer makes them."""
+    from ..document.slugs import heading_ids
+
+    texts, ids = found
+    return [*heading_ids(texts, config.slugs, config.slug_separator), *sorted(ids)]
 
 
 def _relative_links(doc: Document) -> Iterator[tuple[Link, str | None, str | None]]:
@@ -85,7 +95,9 @@ def check_index_entries(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 
 def check_anchor(doc: Document, ctx: Context) -> Iterator[Hit]:
-    library = ctx.library
+    from ..document.slugs import fold
+
+    library, flavour = ctx.library, ctx.library.config.slugs
     for link, path, fragment in _relative_links(doc):
         if not fragment:
             continue
@@ -93,20 +105,20 @@ def check_anchor(doc: Document, ctx: Context) -> Iterator[Hit]:
             target = library.resolve(doc, path)
             if target.suffix.lower() not in (".md", ".markdown") or not target.is_file():
                 continue
-            found: frozenset[str] | None = library.fact(target, "anchors")
+            found = library.fact(target, "anchors")
             if found is None:
                 continue
-            anchors, where = found, library.display(target)
+            where = library.display(target)
         else:
-            anchors, where = anchors_of(doc), "this page"
-        if fragment not in anchors:
-            import difflib
+            found, where = anchors_of(doc), "this page"
+        anchors = _anchor_ids(found, library.config)
+        if fold(fragment, flavour) in {fold(a, flavour) for a in anchors}:
+            continue
+        import difflib
 
-            close = difflib.get_close_matches(fragment, sorted(anchors), n=1, cutoff=0.6)
-            hint = f"; did you mean '#{close[0]}'?" if close else ""
-            yield Hit(
-                link.line, link.column, f"anchor '#{fragment}' does not exist in {where}{hint}"
-            )
+        close = difflib.get_close_matches(fragment, anchors, n=1, cutoff=0.6)
+        hint = f"; did you mean '#{close[0]}'?" if close else ""
+        yield Hit(link.line, link.column, f"anchor '#{fragment}' does not exist in {where}{hint}")
 
 
 def check_outside(doc: Document, ctx: Context) -> Iterator[Hit]:

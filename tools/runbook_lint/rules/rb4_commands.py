@@ -154,7 +154,7 @@ def _rule(
     return Rule(
         id=id,
         name=name,
-        severity="warning" if severity == "warning" else "error",
+        severity="warning" if severity == "warning" else "info" if severity == "info" else "error",
         summary=summary,
         rationale=rationale,
         bad=bad,
@@ -172,10 +172,13 @@ RULES = (
         "RB420",
         "unparseable-command",
         an.UNPARSEABLE,
-        "A command snippet is not valid shell.",
+        "A command snippet is not valid shell, or a line meant to continue does not.",
         "Operators paste commands as they are. An unterminated quote or a stray `(` leaves the "
-        "shell waiting for more input in the middle of an incident. Placeholders are written "
-        "`<name>`; everything else must be shell a terminal accepts.",
+        "shell waiting for more input in the middle of an incident, and a backslash followed "
+        "by a blank ends the command early. Placeholders are written `<name>`; everything else "
+        "must be shell a terminal accepts. Only what is typed is checked: in a block with "
+        "prompts (`$ `, `user@host:~$ `, `# ` in `console`) the prompted lines and their "
+        "continuations; the rest is output.",
         _block('runbook-lint check "runbooks/backup.md'),
         _block('runbook-lint check "runbooks/backup.md"'),
     ),
@@ -332,5 +335,17 @@ RULES = (
         _block('rm -rf "${RUN_ROOT:?}/tmp"'),
         severity="warning",
         config="shellcheck = true\n",
+    ),
+    _rule(
+        "RB436",
+        "not-shell",
+        an.NOT_SHELL,
+        "A block labelled as shell holds another language (PromQL, SQL, Ruby).",
+        "A query in a `sh` fence is highlighted as shell and invites pasting it into a "
+        "terminal, where it fails. It is not checked as a command; this note says what it "
+        "reads as, so that the fence can be labelled with its language.",
+        '# Example\n\n```sh\nsum by (job) (rate(http_requests_total{code=~"5.."}[5m]))\n```\n',
+        '# Example\n\n```promql\nsum by (job) (rate(http_requests_total{code=~"5.."}[5m]))\n```\n',
+        severity="info",
     ),
 )

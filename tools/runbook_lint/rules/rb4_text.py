@@ -43,6 +43,10 @@ LOOKALIKES: dict[str, tuple[str, str]] = {
 }
 _LOOKALIKE_RE = re.compile("[" + "".join(sorted(LOOKALIKES)) + "]")
 BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+INLINE_ADVICE = (
+    "written inline: reference an environment variable ($NAME) or a <placeholder> instead, "
+    "and rotate the exposed secret"
+)
 _BIDI_RE = re.compile("[" + "".join(sorted(BIDI)) + "]")
 
 
@@ -57,29 +61,78 @@ def _replacement(text: str, index: int) -> str:
     return replacement
 
 
-def code_spans(doc: Document) -> Iterator[tuple[int, int, str]]:
-    """(line, column, text) of every piece of code a reader might copy."""
+def code_spans(doc: Document) -> Iterator[tuple[int, int, str, str]]:
+    """(line, column, text, language) of every piece of code a reader might copy: in a shell
+    block only what is typed (`transcripts.read_block`: prompts removed, output left out), in
+    other code blocks every line, and inline code ("" for its language)."""
+    from ..shell.snippets import SHELL_LANGS
+    from ..shell.transcripts import read_block
+
     for block in doc.code_blocks:
         if block.lang in NOT_COMMANDS:
             continue
+        if block.lang in SHELL_LANGS:
+            for piece in read_block(block.lang, block.lines).pieces:
+                yield piece.line, piece.column, piece.text, "sh"
+            continue
         for source in block.lines:
-            yield source.line, source.column, source.text
+            yield source.line, source.column, source.text, block.lang or "text"
     for code in doc.inline_codes:
         if "\n" in code.text:
             continue
-        yield code.line, code.column, code.text
+        yield code.line, code.column, code.text, ""
+
+
+# Where a comment starts, by the language of a block: `#` (shell, YAML, Python, unlabelled),
+# `//` (C-like, Go, JavaScript, jsonnet), `--` (SQL, Lua).
+_SLASH_COMMENTS = frozenset(
+    {"c", "cpp", "go", "java", "javascript", "js", "jsonc", "jsonnet", "libsonnet", "rust", "ts"}
+)
+_DASH_COMMENTS = frozenset({"sql", "psql", "postgresql", "plsql", "lua"})
+_QUOTES = "'\"`"
+
+
+def data_and_comments(text: str, lang: str) -> set[int]:
+    """Offsets of `text` that are a comment or inside a closed ASCII-quoted string: text a
+    person wrote as data, where a typographic character breaks nothing."""
+    marker = "//" if lang in _SLASH_COMMENTS else "--" if lang in _DASH_COMMENTS else "#"
+    skipped: set[int] = set()
+    index = 0
+    while index < len(text):
+        char = text[index]
+        at_word = index == 0 or text[index - 1] in " \t"
+        if text.startswith(marker, index) and (at_word or marker != "#"):
+            skipped.update(range(index, len(text)))
+            break
+        if char in _QUOTES:
+            close = text.find(char, index + 1)
+            if close > 0:
+                skipped.update(range(index + 1, close))
+                index = close + 1
+                continue
+        index += 1
+    return skipped
+
+
+def _mangled_option(text: str) -> bool:
+    """Inline code with a dash where `--` or `-` starts an option (`–root`), or curly
+    quotes: a command written in prose, broken by a word processor."""
+    return bool(re.search("(?:^|[ =(])[–—−]\\w|[‘’“”]", text))
 
 
 def check_lookalikes(doc: Document, ctx: Context) -> Iterator[Hit]:
     from ..mojibake import find_mojibake
 
-    for line, column, text in code_spans(doc):
+    for line, column, text, lang in code_spans(doc):
         if text.isascii() or _LOOKALIKE_RE.search(text) is None:
             continue  # no lookalike character: nothing to report
+        if not lang and not _inline_command(doc, line, column, text):
+            continue  # inline code in prose (a formula, a quoted name), not a command
         edits = []
         first = None
         names = []
         garbled = {i for s, e, _ in find_mojibake(text) for i in range(s, e)}
+        garbled |= data_and_comments(text, lang or "sh")
         for index, char in enumerate(text):
             if char not in LOOKALIKES or index in garbled:
                 continue
@@ -103,9 +156,20 @@ def check_lookalikes(doc: Document, ctx: Context) -> Iterator[Hit]:
         )
 
 
+def _inline_command(doc: Document, line: int, column: int, text: str) -> bool:
+    """Whether inline code presents a command: cued ("Run:"), or showing an option dash or
+    quotes a word processor mangled."""
+    if _mangled_option(text):
+        return True
+    from ..shell.snippets import is_cued
+
+    code = next((c for c in doc.inline_codes if (c.line, c.column) == (line, column)), None)
+    return code is not None and is_cued(code)
+
+
 def check_secrets(doc: Document, ctx: Context) -> Iterator[Hit]:
     seen: set[tuple[int, int]] = set()
-    spans = list(code_spans(doc))
+    spans = [(line, column, text) for line, column, text, _ in code_spans(doc)]
     for index in secret_candidates([text for _, _, text in spans], code=True):
         line, column, text = spans[index]
         for offset, kind in find_secrets(text, code=True):
@@ -116,6 +180,7 @@ def check_secrets(doc: Document, ctx: Context) -> Iterator[Hit]:
                 f"{kind} written inline: reference an environment variable ($NAME) or a "
                 "<placeholder> instead, and rotate the exposed secret",
             )
+    yield from _private_keys(doc, seen)
     lines = doc.lines
     for index in secret_candidates(lines, code=False):
         number, text = index + 1, lines[index]
@@ -127,9 +192,22 @@ def check_secrets(doc: Document, ctx: Context) -> Iterator[Hit]:
             yield Hit(
                 number,
                 offset + 1,
-                f"{kind} written inline: reference an environment variable ($NAME) or a "
-                "<placeholder> instead, and rotate the exposed secret",
+                f"{kind} {INLINE_ADVICE}",
             )
+
+
+def _private_keys(doc: Document, seen: set[tuple[int, int]]) -> Iterator[Hit]:
+    """A private key pasted with its body: the header line followed by base64 lines."""
+    if "private key" not in doc.text.lower():
+        return
+    from ..secrets import TOKEN_PATTERNS
+
+    pattern = next(p for kind, p in TOKEN_PATTERNS if kind == "private key")
+    for match in pattern.finditer(doc.text):
+        line = doc.text.count("\n", 0, match.start()) + 1
+        column = match.start() - (doc.text.rfind("\n", 0, match.start()) + 1) + 1
+        seen.add((line, column))
+        yield Hit(line, column, f"private key {INLINE_ADVICE}")
 
 
 def check_bidi(doc: Document, ctx: Context) -> Iterator[Hit]:

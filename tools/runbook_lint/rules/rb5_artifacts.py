@@ -333,10 +333,10 @@ RULES = (
             "is leaked to everyone who can open the runbooks. Replace it with a placeholder "
             "and rotate the original."
         ),
-        bad=f'{_SAMPLE}: {{"status": "STALE", "key": "AKIAQWERTYUIOPASDFGH"}}',
+        bad=f'{_SAMPLE}: {{"status": "STALE", "key": "AKIA70TXSL8RHBPY0Q6U"}}',
         good=f'{_SAMPLE}: {{"status": "STALE", "key": "<aws-access-key-id>"}}',
         check_library=check_sample_secret,
-        bad_files={_SAMPLE: '{"status": "STALE", "key": "AKIAQWERTYUIOPASDFGH"}\n'},
+        bad_files={_SAMPLE: '{"status": "STALE", "key": "AKIA70TXSL8RHBPY0Q6U"}\n'},
         good_files={_SAMPLE: '{"status": "STALE", "key": "<aws-access-key-id>"}\n'},
     ),
     Rule(

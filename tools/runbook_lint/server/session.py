@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import CONFIG_FILE, Config
-from ..config import load as load_config
 from ..engine import run as run_engine
 from ..errors import UsageError
 from ..findings import Finding
 from ..fingerprint import inputs
 from ..library import Library
 from ..library.lasting import LastingStore
+from ..settings import load as load_config
 
 CONFIG_NAMES = (CONFIG_FILE, "pyproject.toml")
 GIT_KEYS = "git"  # `Context.lasting` keys that read the git work tree start with this

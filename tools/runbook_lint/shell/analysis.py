@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from runbook_lint.shell.syntax import Invocation, Word
 
 UNPARSEABLE = "unparseable"
+NOT_SHELL = "not-shell"
 UNKNOWN_PROGRAM = "unknown-program"
 UNKNOWN_TARGET = "unknown-make-target"
 CONSTITUTIONAL = "constitutional-in-operational"
@@ -111,17 +112,20 @@ class Analyzer:
         from runbook_lint.shell.syntax import parse
 
         for snippet in snippets:
-            parsed = parse(snippet)
-            if parsed.error is not None:
-                line, column = snippet.position(parsed.error.offset)
+            for line, column in snippet.broken:
                 self.issues.append(
                     Issue(
                         UNPARSEABLE,
                         line,
                         column,
-                        f"this command is not valid shell: {parsed.error.message}",
+                        "the backslash that ends this line is followed by blanks, so the "
+                        "command stops here and the next line runs on its own; remove the "
+                        "blanks after the backslash",
                     )
                 )
+            parsed = parse(snippet)
+            if parsed.error is not None:
+                self._unparsed(snippet, parsed.error.offset, parsed.error.message)
                 continue
             for invocation in parsed.invocations:
                 self._invocation(snippet, invocation)
@@ -133,6 +137,37 @@ class Analyzer:
                     self.issues.append(Issue(SHELLCHECK, line, column, message))
         self._labels()
         return self.issues
+
+    def _unparsed(self, snippet: Snippet, offset: int, message: str) -> None:
+        """A snippet that is not valid shell: another language, command output pasted under
+        the command, or a broken command."""
+        from runbook_lint.shell.transcripts import looks_like_output, other_language
+
+        language = other_language(snippet.text)
+        if snippet.inline and language is not None:
+            return  # `select 1` after "Run" in prose: a query, not a shell command
+        if language is not None:
+            line, column = snippet.position(0)
+            self.issues.append(
+                Issue(
+                    NOT_SHELL,
+                    line,
+                    column,
+                    f"this block reads as {language}, not shell: label the fence with its "
+                    "language so that readers and the checker do not take it for a command",
+                )
+            )
+            return
+        if snippet.kind == "commands" and not snippet.inline:
+            row = snippet.text.count("\n", 0, offset)
+            rows = snippet.text.split("\n")[: row + 1]
+            near = [text for text in rows if text.strip()][-4:]
+            if any(looks_like_output(row) for row in near):
+                return  # the output of the command above, pasted in the same block
+        line, column = snippet.position(offset)
+        self.issues.append(
+            Issue(UNPARSEABLE, line, column, f"this command is not valid shell: {message}")
+        )
 
     def _invocation(self, snippet: Snippet, invocation: Invocation) -> None:
         words = invocation.words

@@ -12,15 +12,17 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
-SHELL_LANGS = frozenset({"bash", "sh", "shell", "zsh", "console", "shell-session", "sh-session"})
-CONSOLE_LANGS = frozenset({"console", "shell-session", "sh-session"})
+from .transcripts import LineLike, read_block
 
-# `<run_id>`, `<loop-id>`, `<successor-thread-id>`, `<path/to/file>`: no spaces, so the real
-# redirections `< in.txt > out.txt` are left alone.
-PLACEHOLDER = re.compile(r"<[A-Za-z_][A-Za-z0-9_.:/@+-]*>")
+SHELL_LANGS = frozenset({"bash", "sh", "shell", "zsh", "console", "shell-session", "sh-session"})
+
+# `<run_id>`, `<path/to/file>`, `<pod name from the previous step>`: a letter first, no shell
+# operator inside and no blank before the `>`, so the redirections `< in.txt > out.txt` and
+# `cat <<EOF > file` are left alone.
+PLACEHOLDER = re.compile(r"(?<!<)<[A-Za-z_](?:[^<>|;&\n]*[^\s<>|;&])?>")
 MASK_CHAR = "_"
 
 # Inline code after one of these cues is a command to run: "Command to verify:", "Run:",
@@ -30,15 +32,6 @@ COMMAND_CUES = re.compile(
     r"|(?:^|[.;:]\s*)(?:then\s+)?(?:re)?(?:run|execute)\s*$",
     re.IGNORECASE,
 )
-
-
-class LineLike(Protocol):
-    @property
-    def line(self) -> int: ...
-    @property
-    def column(self) -> int: ...
-    @property
-    def text(self) -> str: ...
 
 
 class BlockLike(Protocol):
@@ -79,6 +72,9 @@ class Snippet:
     masked: tuple[tuple[int, int], ...]  # [start, end) offsets of masked placeholders
     inline: bool = False
     cued: bool = False  # inline code introduced as a command ("Command to verify:")
+    kind: str = "commands"  # how its block reads (transcripts.Reading.kind)
+    # (line, column) of lines ending in a backslash and blanks, which do not continue
+    broken: tuple[tuple[int, int], ...] = ()
 
     def position(self, offset: int) -> tuple[int, int]:
         """Markdown (line, column) of a character offset in the snippet."""
@@ -123,35 +119,16 @@ def _build(
     return Snippet(masked_text, tuple(segments), tuple(spans), inline, cued)
 
 
-def _console_pieces(lines: Sequence[LineLike]) -> list[tuple[int, int, str]]:
-    """Command lines of a console transcript: `$ ` / `# ` prompts start a command, a trailing
-    backslash continues it (a `> ` secondary prompt is dropped); other lines are output."""
-    pieces: list[tuple[int, int, str]] = []
-    continuing = False
-    for src in lines:
-        text = src.text.rstrip("\r")
-        stripped = text.lstrip(" ")
-        indent = len(text) - len(stripped)
-        if continuing:
-            if stripped.startswith("> "):
-                pieces.append((src.line, src.column + indent + 2, stripped[2:]))
-            else:
-                pieces.append((src.line, src.column, text))
-        elif stripped.startswith(("$ ", "# ")) or stripped in ("$", "#"):
-            pieces.append((src.line, src.column + indent + 2, stripped[2:]))
-        else:
-            continue
-        continuing = text.endswith("\\")
-    return pieces
-
-
 def from_block(block: BlockLike) -> Snippet | None:
-    """The shell snippet of a fenced block, or None if the block is not shell."""
+    """The shell snippet of a fenced block (what is typed, `transcripts.read_block`), or None
+    if the block is not shell or nothing in it is a command."""
     if block.lang not in SHELL_LANGS:
         return None
-    if block.lang in CONSOLE_LANGS:
-        return _build(_console_pieces(block.lines))
-    return _build((s.line, s.column, s.text) for s in block.lines)
+    reading = read_block(block.lang, block.lines)
+    snippet = _build((p.line, p.column, p.text) for p in reading.pieces)
+    if snippet is None:
+        return None
+    return replace(snippet, kind=reading.kind, broken=reading.broken_continuations)
 
 
 def is_command_inline(code: InlineLike, program_words: frozenset[str]) -> bool:
