@@ -14,6 +14,7 @@ MODULES = (
     "rb1_metadata",
     "rb1_steps",
     "rb1_tables",
+    "rb1_verification",
     "rb2_labels",
     "rb3_links",
     "rb3_signals",

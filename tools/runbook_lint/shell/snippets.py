@@ -24,10 +24,11 @@ PLACEHOLDER = re.compile(r"<[A-Za-z_][A-Za-z0-9_.:/@+-]*>")
 MASK_CHAR = "_"
 
 # Inline code after one of these cues is a command to run: "Command to verify:", "Run:",
-# or an item that starts with the verb ("run `make gate`"). "blocks that run `x`" is prose.
+# or an item that starts with the verb ("run `make gate`", "[ ] Run `make gate`" in a task
+# list). "blocks that run `x`" is prose.
 COMMAND_CUES = re.compile(
     r"\b(?:command(?: to (?:verify|run|check))?|run|execute|verify with|check with)\s*:\s*$"
-    r"|(?:^|[.;:]\s*)(?:then\s+)?(?:re)?(?:run|execute)\s*$",
+    r"|(?:^(?:\[[ xX]\]\s*)?|[.;:]\s*)(?:then\s+)?(?:re)?(?:run|execute)\s*$",
     re.IGNORECASE,
 )
 
@@ -79,6 +80,7 @@ class Snippet:
     masked: tuple[tuple[int, int], ...]  # [start, end) offsets of masked placeholders
     inline: bool = False
     cued: bool = False  # inline code introduced as a command ("Command to verify:")
+    source: str = ""  # the text as written, placeholders unmasked (same offsets as `text`)
 
     def position(self, offset: int) -> tuple[int, int]:
         """Markdown (line, column) of a character offset in the snippet."""
@@ -119,8 +121,9 @@ def _build(
         offset += len(text) + 1
     if not segments or not any(p.strip() for p in parts):
         return None
-    masked_text, spans = mask("\n".join(parts))
-    return Snippet(masked_text, tuple(segments), tuple(spans), inline, cued)
+    source = "\n".join(parts)
+    masked_text, spans = mask(source)
+    return Snippet(masked_text, tuple(segments), tuple(spans), inline, cued, source)
 
 
 def _console_pieces(lines: Sequence[LineLike]) -> list[tuple[int, int, str]]:
