@@ -18,6 +18,7 @@ MODULES = (
     "rb2_labels",
     "rb3_links",
     "rb3_signals",
+    "rb3_levels",
     "rb3_coverage",
     "rb4_text",
     "rb4_commands",
