@@ -15,6 +15,7 @@ MODULES = (
     "rb1_steps",
     "rb1_tables",
     "rb1_verification",
+    "rb1_glance",
     "rb2_labels",
     "rb3_links",
     "rb3_signals",
