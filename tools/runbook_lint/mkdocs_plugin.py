@@ -320,15 +320,18 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
         return str(site.table_markdown(table, uri))
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        from .sitegen.glyphs import draw_glyphs
         from .sitegen.library import label_badges
 
         html = label_badges(html)
         doc = self.site.documents.get(page.file.src_uri) if self.site is not None else None
         if doc is not None and doc.kind in ("runbook", "drill"):
+            from .sitegen.glance import glance_block
             from .sitegen.incident import decorate_page  # incident mode: form, checks, export
 
+            html = glance_block(html, doc)
             html = decorate_page(html, doc, page.file.src_uri)
-        return html
+        return draw_glyphs(html)
 
     # -- after the build ---------------------------------------------------------------------
 
