@@ -59,6 +59,7 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
         self.generated: dict[str, str] = {}  # site path -> Markdown
         self.groups: dict[str, list[Any]] = {}
         self.report: Any = None  # the engine's Report of this build's lint run
+        self.line_anchors: dict[str, set[int]] = {}  # page -> lines the audit links to
 
     # -- configuration -----------------------------------------------------------------------
 
@@ -109,6 +110,7 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
         self._add_tree(files, config, self.lint_config.runbooks)
         self._add_tree(files, config, self.lint_config.schemas, suffixes=(".json", ".yaml", ".yml"))
         self.generated = {}
+        self.line_anchors = {}
         self.groups = {
             "runbooks": site_library.nav_runbooks(self.site),
             "drills": site_library.nav_drills(self.site),
@@ -240,7 +242,7 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
         self.groups["schemas"] = schema_nav
 
         uri = f"{REFERENCE}/audit.md"
-        self.generated[uri] = _audit_page(cfg, self.report)
+        self.generated[uri] = _audit_page(cfg, self.report, self.site, uri, self.line_anchors)
         self.groups["audit"] = [uri]
 
     def _fill_nav(self, nav: Any) -> Any:
@@ -294,6 +296,10 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
 
         uri = page.file.src_uri
         doc = self.site.documents.get(uri) if self.site is not None else None
+        if doc is not None and uri in self.line_anchors:
+            from .sitegen.anchors import add_line_anchors
+
+            markdown = add_line_anchors(markdown, doc, self.line_anchors[uri])
         if doc is not None and doc.kind in ("runbook", "drill"):
             markdown = site_library.decorate(markdown, doc)
         if "runbook-lint:" in markdown:
@@ -372,18 +378,22 @@ def _rel_display(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _audit_page(cfg: Config, report: Any = None) -> str:
-    """The FR145-FR147 audit as a page; reuses this build's lint report when there is one."""
+def _audit_page(cfg: Config, report: Any, site: Any, uri: str, anchors: dict[str, set[int]]) -> str:
+    """The FR145-FR147 audit as a page; reuses this build's lint report when there is one.
+    The evidence links to lines of the library's pages: their anchors go into `anchors`."""
     title = "# Audit FR145–FR147\n\n"
     if not cfg.path(cfg.requirements).is_file():
         return (
             title + "None yet: the FR145–FR147 coverage report (`runbook-lint audit`) needs "
             f"`{cfg.requirements}`, the declaration of the required procedures.\n"
         )
-    from .audit import build, render_markdown
+    from .audit import build
+    from .sitegen.audit import audit_page
 
     try:
         audit = build(cfg, cwd=cfg.root, report=report)
     except UsageError as exc:
         raise PluginError(f"runbook-lint: audit: {exc}") from exc
-    return title + render_markdown(audit)
+    page, needed = audit_page(audit, site, uri, title)
+    anchors.update(needed)
+    return page
