@@ -286,3 +286,18 @@ def test_at_a_glance_is_a_block_above_the_incident_panel(repo_site: Build) -> No
         'class="rb-severity rb-severity--critical"'
         in page[glance : page.index("</section>", glance)]
     )
+
+
+def test_the_build_log_says_what_it_checked_without_noise(repo_site: Build) -> None:
+    import logging
+
+    from runbook_lint.mkdocs_plugin import MermaidNoise
+
+    log = repo_site.log
+    assert "Custom loader activated" not in log and "Found superfences config" not in log
+    assert re.search(r"runbook-lint: the library's \d+ files \(runbooks, schemas\): 0 error", log)
+    assert "found 11 diagrams" in log  # what the plugin does still shows
+    noise = logging.LogRecord("m", logging.WARNING, "", 0, "Custom loader activated", None, None)
+    assert MermaidNoise().filter(noise)  # a warning always shows
+    noise.levelno = logging.INFO
+    assert not MermaidNoise().filter(noise)

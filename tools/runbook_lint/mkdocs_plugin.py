@@ -44,6 +44,20 @@ _BASE_RE = re.compile(r'"base": "/"')
 _MERMAID_SCRIPT_RE = re.compile(r"<script[^>]+src=\"[^\"]*mermaid[^\"]*\.js\"", re.IGNORECASE)
 
 
+class MermaidNoise(logging.Filter):
+    """mkdocs-mermaid2 reports at INFO, once per page, that it found the site's fence
+    formatter: nothing an author acts on. Its warnings and its other lines still show."""
+
+    NOISE = ("Custom loader activated", "Found superfences config", "activate custom loader")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return record.levelno > logging.INFO or not any(n in message for n in self.NOISE)
+
+
+_MERMAID_LOG = logging.getLogger("mkdocs.plugins.mermaid2.util")
+
+
 class PluginConfig(MkConfig):  # type: ignore[no-untyped-call]
     lint = opt.Type(bool, default=True)
     assets = opt.Optional(opt.Type(str))  # asset manifest, relative to mkdocs.yml
@@ -66,6 +80,8 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         from . import config as config_mod
 
+        if not any(isinstance(f, MermaidNoise) for f in _MERMAID_LOG.filters):
+            _MERMAID_LOG.addFilter(MermaidNoise())
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         try:
             self.lint_config = config_mod.load(start=self.root)
@@ -144,9 +160,11 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
                 log.error(line)
             else:
                 log.info(f"{line} ({f.severity})")
+        cfg = self.lint_config
+        folders = [f for f in (cfg.runbooks, cfg.schemas) if (self.root / f).exists()]
         log.info(
-            f"runbook-lint: {report.files} files, {report.errors} error(s), "
-            f"{report.warnings} warning(s)"
+            f"runbook-lint: the library's {report.files} files ({', '.join(folders)}): "
+            f"{report.errors} error(s), {report.warnings} warning(s)"
         )
 
     def _add_tree(
