@@ -9,6 +9,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 MKDOCS_YML = REPO / "mkdocs.yml"
@@ -30,6 +31,14 @@ class Build:
     returncode: int
     log: str
     site: Path
+
+
+def screenshot(page: Any, name: str) -> None:
+    """Save a screenshot of a playwright page to $RUNBOOK_SITE_SCREENSHOTS, when it is set."""
+    folder = os.environ.get("RUNBOOK_SITE_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"))
 
 
 def assets_problem() -> str | None:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.site_helpers import REPO, Build
+from tests.site_helpers import REPO, Build, screenshot
 
 VIEWPORTS = {"desktop": (1280, 800), "phone": (390, 844)}
 EMOJI = "\U0001f535\U0001f534\U0001f7e1\u2705\u274c\u23f8"
@@ -66,13 +66,6 @@ def viewport(request: pytest.FixtureRequest, browser: Any) -> Iterator[tuple[str
     context.close()
 
 
-def _shot(page: Any, name: str) -> None:
-    folder = os.environ.get("RUNBOOK_SITE_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"))
-
-
 def test_severity_and_first_command_on_the_first_screen(
     site: Build, viewport: tuple[str, Any]
 ) -> None:
@@ -93,7 +86,7 @@ def test_severity_and_first_command_on_the_first_screen(
     assert below == [], f"first command below the first screen ({name}): {below}"
     for uri in ("runbooks/epic-3-halt-fork.html", "runbooks/operator-recovery.html"):
         page.goto((site.site / uri).as_uri())
-        _shot(page, f"first-screen-{Path(uri).stem}-{name}")
+        screenshot(page, f"first-screen-{Path(uri).stem}-{name}")
 
 
 def test_labels_and_marks_are_drawn_not_left_to_an_emoji_font(
@@ -109,7 +102,7 @@ def test_labels_and_marks_are_drawn_not_left_to_an_emoji_font(
         "CONSTITUTIONAL",
     }
     assert page.evaluate(RAW_EMOJI) == []
-    _shot(page, f"labels-epic-3-{name}")
+    screenshot(page, f"labels-epic-3-{name}")
 
     page.goto((site.site / "reference" / "audit.html").as_uri())
     marks = page.locator("article svg.rb-glyph")

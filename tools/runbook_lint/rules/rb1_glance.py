@@ -21,6 +21,7 @@ from ..findings import Hit
 from ..library.facts import fact
 from ..library.links import split_target
 from ..rule import DocCheck, Rule
+from .rb1_common import template_rule
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -259,7 +260,7 @@ _INDEX = """\
 
 | Runbook | Severity |
 |---------|----------|
-| [Health](health.md) | MEDIUM |
+| [Health](example.md) | MEDIUM |
 
 ## Severity Levels
 
@@ -278,17 +279,15 @@ GOOD = _example(_GLANCE)
 
 
 def _rule(id: str, name: str, summary: str, rationale: str, bad: str, check: DocCheck) -> Rule:
-    return Rule(
-        id=id,
-        name=name,
-        severity="error",
-        summary=summary,
-        rationale=rationale,
-        bad=_example(bad),
+    return template_rule(
+        id,
+        name,
+        summary,
+        rationale,
+        _example(bad),
+        check,
         good=GOOD,
-        check=check,
-        bad_files={"runbooks/index.md": _INDEX, "runbooks/health.md": _example(bad)},
-        good_files={"runbooks/index.md": _INDEX, "runbooks/health.md": GOOD},
+        files={"runbooks/index.md": _INDEX},
     )
 
 
