@@ -18,7 +18,9 @@ is not "scheduled backup".
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 
 from .glance import SEVERITY, glance
 from .index_tables import classify, tables_with_headings
@@ -30,7 +32,7 @@ LEVELS = ("CRITICAL", "HIGH", "MEDIUM", "LOW", "INFO")  # highest first
 RANK = {level: len(LEVELS) - i for i, level in enumerate(LEVELS)}
 
 _LEVEL_RE = re.compile(r"(?<![\w-])(CRITICAL|HIGH|MEDIUM|LOW|INFO)(?![\w-])")
-_CODE_RE = re.compile(r"(`+)(.+?)\1", re.DOTALL)
+_BACKTICKS_RE = re.compile(r"`+")
 _TARGET_RE = re.compile(r"\]\(([^)\s]*)\)")
 _SENTENCE_END_RE = re.compile(r"[.;:](?=\s|$)")
 _OPEN_PAREN_RE = re.compile(r"\(\s*(?:severity\s*)?\[?\s*$", re.IGNORECASE)
@@ -66,7 +68,7 @@ class Mention:
     subject: str  # the subject as written (plain text)
     link: str | None = None  # the link target when the level is a link's text
 
-    @property
+    @cached_property
     def words(self) -> frozenset[str]:
         return words(self.subject)
 
@@ -89,7 +91,7 @@ class Signal:
     mention: Mention
     target: str | None
 
-    @property
+    @cached_property
     def words(self) -> frozenset[str]:
         return words(self.name)
 
@@ -189,14 +191,36 @@ def _with_subject(mention: Mention, subject: str) -> Mention:
 def _masked(text: str) -> str:
     """`text` with code spans and link targets blanked (same length): no level hides there,
     and no full stop inside them ends a sentence."""
+    chars = list(text)
+    for start, end in _code_spans(text):
+        chars[start:end] = "x" * (end - start)
+    for match in _TARGET_RE.finditer("".join(chars)):
+        start, end = match.span(1)
+        chars[start:end] = "x" * (end - start)
+    return "".join(chars)
 
-    def blank(match: re.Match[str]) -> str:
-        start, end = match.span(2 if match.re is _CODE_RE else 1)
-        whole = match.group(0)
-        offset = start - match.start()
-        return whole[:offset] + "x" * (end - start) + whole[offset + end - start :]
 
-    return _TARGET_RE.sub(blank, _CODE_RE.sub(blank, text))
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    """The contents of the code spans of an inline source, as CommonMark pairs backtick runs:
+    a run opens a span that the next run of the same length closes (in time linear in the
+    runs, whatever the text)."""
+    runs = [(m.start(), m.end() - m.start()) for m in _BACKTICKS_RE.finditer(text)]
+    later: dict[int, list[int]] = {}  # run length -> indexes of the runs of that length
+    for index, (_, length) in enumerate(runs):
+        later.setdefault(length, []).append(index)
+    spans = []
+    index = 0
+    while index < len(runs):
+        start, length = runs[index]
+        same = later[length]
+        position = bisect_right(same, index)
+        if position == len(same):
+            index += 1  # nothing closes it: literal backticks
+            continue
+        close = same[position]
+        spans.append((start + length, runs[close][0]))
+        index = close + 1
+    return spans
 
 
 def _plain(source: str) -> str:
