@@ -42,7 +42,7 @@ def test_every_at_a_glance_of_the_library_passes(run: Runner, library: Path) -> 
 
 def test_a_missing_part_is_reported_at_the_heading(run: Runner, library: Path) -> None:
     edit(library, STARTUP, "**Severity:** [HIGH](index.md#severity-levels)\n\n", "")
-    assert _found(run, "RB140") == [
+    assert _found(run, "RB140", STARTUP) == [
         (
             STARTUP,
             7,
@@ -65,7 +65,7 @@ def test_parts_out_of_order_and_empty(run: Runner, library: Path) -> None:
         "or after a restore.",
         "**Use it when:**",
     )
-    found = _found(run, "RB140")
+    found = _found(run, "RB140", STARTUP)
     assert [(f[1], f[2]) for f in found] == [(use, 1), (line, 1)]
     assert found[0][4] == "'**Use it when:**' says nothing after its label"
     assert found[1][4].startswith("'**Severity:**' comes after '**First safe command**'")
@@ -96,7 +96,7 @@ def test_the_severity_is_one_linked_level(
         "**Severity:** [HIGH](index.md#severity-levels)",
         f"**Severity:** {severity}",
     )
-    (finding,) = _found(run, "RB141")
+    (finding,) = _found(run, "RB141", STARTUP)
     assert finding[:2] == (STARTUP, line) and message in finding[4]
     if "names no level" not in message:
         levels = [m.start() + 1 for m in re.finditer(r"HIGH|CRITICAL", f"**Severity:** {severity}")]
@@ -134,7 +134,7 @@ def test_a_first_command_that_does_not_only_read(
     run: Runner, library: Path, command: str, column: int, message: str
 ) -> None:
     line = edit(library, HALT, FIRST, f"```bash\n{command}\n```") + 1
-    found = _found(run, "RB142")
+    found = _found(run, "RB142", HALT)
     assert [(f[0], f[1], f[2]) for f in found] == [(HALT, line, column)], found
     assert found[0][4].startswith("the first safe command must only read: ")
     assert message in found[0][4]
@@ -151,20 +151,20 @@ def test_a_first_command_that_does_not_only_read(
 )
 def test_a_first_command_that_only_reads(run: Runner, library: Path, command: str) -> None:
     edit(library, HALT, FIRST, f"```bash\n{command}\n```")
-    assert _found(run, "RB142") == []
+    assert _found(run, "RB142", HALT) == []
 
 
 def test_one_shell_block(run: Runner, library: Path) -> None:
     line = edit(library, HALT, FIRST, FIRST + "\n\n```bash\nopsctl health --component all\n```")
-    assert [(f[1], f[4]) for f in _found(run, "RB142")] == [
+    assert [(f[1], f[4]) for f in _found(run, "RB142", HALT)] == [
         (line + 4, "the first safe command is one shell block; this is block 2")
     ]
     edit(library, HALT, FIRST + "\n\n```bash\nopsctl health --component all\n```", "")
-    assert [f[4] for f in _found(run, "RB142")] == [
+    assert [f[4] for f in _found(run, "RB142", HALT)] == [
         "the first safe command has no command block: put exactly one ```bash block after it"
     ]
     edit(library, HALT, "**Escalate:**", "```text\nopsctl halt status\n```\n\n**Escalate:**")
-    assert [f[4] for f in _found(run, "RB142")] == [
+    assert [f[4] for f in _found(run, "RB142", HALT)] == [
         "the first safe command is a text block: write it as a ```bash block"
     ]
 
