@@ -7,14 +7,38 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from lsprotocol import types as lsp
 from pygls.lsp.client import BaseLanguageClient
 
+T = TypeVar("T")
+
 TIMEOUT = 60.0
+
+
+def run_session(session: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run an editor session to its end in a thread of its own, with its own event loop: the
+    browser tests' playwright keeps a loop running in the main thread for the whole run."""
+    import threading
+
+    result: list[T] = []
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            result.append(asyncio.run(session()))
+        except BaseException as exc:  # re-raised in the caller's thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=target, name="lsp-editor")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+    return result[0]
 
 
 def utf16_index(line: str, character: int) -> int:

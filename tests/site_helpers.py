@@ -9,7 +9,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
 
@@ -35,6 +35,14 @@ class Build:
     returncode: int
     log: str
     site: Path
+
+
+def screenshot(page: Any, name: str, full: bool = False) -> None:
+    """Save a screenshot of a playwright page to $RUNBOOK_SITE_SCREENSHOTS, when it is set."""
+    folder = os.environ.get("RUNBOOK_SITE_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=full)
 
 
 def chromium() -> Path:

@@ -130,7 +130,7 @@ def test_complete_library_passes(run: Runner, repo: Path) -> None:
     assert (code, err) == (0, "")
     assert out.startswith("# FR145–FR147 audit report\n\nGenerated 2026-11-23 by runbook-lint ")
     assert f"git revision `{head}` (2026-11-02T10:00:00+00:00, clean)" in out
-    assert "**Result: PASS**: every requirement holds." in out
+    assert "**Result: PASS**: every requirement holds for the " in out
     assert (
         "| Backup procedures | core | `runbooks/backup.md` | ✅ pass | ✅ pass | ✅ pass |" in out
     )

@@ -101,29 +101,23 @@ def _one(capsys: pytest.CaptureFixture[str], path: str) -> list[tuple[str, int]]
 def test_the_cache_keeps_a_linked_file_anchors_until_its_bytes_change(
     library: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    one = "runbooks/api/runbook-0000.md"
-    assert "(../index.md#severity-levels)" in (library / one).read_text(encoding="utf-8")
+    one, linked = "runbooks/api/runbook-0000.md", library / "runbooks/db/runbook-0004.md"
+    assert "(../db/runbook-0004.md#procedure)" in (library / one).read_text(encoding="utf-8")
     assert _one(capsys, one) == []
     cache = json.loads((library / ".cache/runbook-lint" / FILE_NAME).read_text())
-    index_key = str((library / "runbooks/index.md").resolve())
-    assert "Severity Levels" in cache["facts"][index_key][1]["anchors"][0]  # heading texts
+    linked_key = str(linked.resolve())
+    assert "Procedure" in cache["facts"][linked_key][1]["anchors"][0]  # heading texts
 
-    # The index loses the heading: the kept anchors are not those of these bytes any more.
-    index = library / "runbooks/index.md"
-    index.write_text(
-        index.read_text(encoding="utf-8").replace("## Severity Levels", "## Levels"),
-        encoding="utf-8",
-    )
+    # The linked runbook loses the heading: the kept anchors are not those of these bytes.
+    text = linked.read_text(encoding="utf-8")
+    linked.write_text(text.replace("## Procedure", "## Steps"), encoding="utf-8")
     assert [rule for rule, _ in _one(capsys, one)] == ["RB304"]
 
     # A kept value of the wrong shape is computed again, not trusted.
-    index.write_text(
-        index.read_text(encoding="utf-8").replace("## Levels", "## Severity Levels"),
-        encoding="utf-8",
-    )
+    linked.write_text(text, encoding="utf-8")
     assert _one(capsys, one) == []
     data = json.loads((library / ".cache/runbook-lint" / FILE_NAME).read_text())
-    data["facts"][index_key][1]["anchors"] = "severity-levels"
+    data["facts"][linked_key][1]["anchors"] = "procedure"
     (library / ".cache/runbook-lint" / FILE_NAME).write_text(json.dumps(data))
     (library / one).write_text((library / one).read_text() + "\n", encoding="utf-8")
     assert _one(capsys, one) == []

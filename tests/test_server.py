@@ -4,7 +4,6 @@ catalogue's examples; edits, fixes and changes on disk update them."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 import shutil
@@ -20,7 +19,7 @@ from runbook_lint.cli import main
 from runbook_lint.rules import all_rules
 
 from .conftest import as_story, write_files
-from .lsp_editor import Editor, apply_text_edits, utf16_units
+from .lsp_editor import Editor, apply_text_edits, run_session, utf16_units
 
 REPO = Path(__file__).resolve().parents[1]
 TODAY = "2026-12-31"  # after every Last Updated of the library, within its review period
@@ -106,7 +105,7 @@ def diagnose(root: Path, folders: list[Path], files: list[Path]) -> dict[Path, l
             await editor.stop()
         return out
 
-    return asyncio.run(session())
+    return run_session(session)
 
 
 def _files(folder: Path) -> Iterator[Path]:
@@ -255,7 +254,7 @@ def test_an_editing_session(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         finally:
             await editor.stop()
 
-    asyncio.run(session())
+    run_session(session)
 
 
 def test_bad_input_becomes_a_diagnostic_not_a_crash(
@@ -295,4 +294,4 @@ def test_bad_input_becomes_a_diagnostic_not_a_crash(
         finally:
             await editor.stop()
 
-    asyncio.run(session())
+    run_session(session)

@@ -218,3 +218,84 @@ def test_label_badges_never_touch_code() -> None:
     out = label_badges(html)
     assert out.count("rb-label--operational") == 1
     assert "<code>[OPERATIONAL]</code>" in out
+
+
+def test_emoji_are_drawn_in_text_and_kept_in_code() -> None:
+    from runbook_lint.sitegen.glyphs import draw_glyphs
+
+    html = (
+        '<p title="🔵">✅ pass</p><pre><code>🔴 **CONSTITUTIONAL**</code></pre>'
+        '<pre class="mermaid"><code>A[🔵]</code></pre><script>"⏸"</script>'
+    )
+    out = draw_glyphs(html)
+    assert '<p title="🔵"><svg class="rb-glyph rb-glyph--check"' in out
+    assert 'aria-label="check mark"' in out and "✅" not in out
+    assert '<span class="rb-glyph-char rb-glyph--red" title="red circle"' in out
+    assert ">🔴</span> **CONSTITUTIONAL**" in out  # the character stays in code
+    assert '<pre class="mermaid"><code>A[🔵]</code></pre><script>"⏸"</script>' in out
+
+
+def test_line_anchors_go_where_the_text_starts() -> None:
+    from runbook_lint.document import Document
+    from runbook_lint.sitegen.anchors import add_line_anchors, line_anchor
+
+    text = (
+        "# Startup\n\nLast Updated: 2026-11-02\n\n## Procedure\n\n"  # 1-6
+        "- [ ] Start the database\n"  # 7
+        "  and wait\n\n"  # 8
+        "**Verification:**\n\n"  # 10
+        "| Condition | Escalate To |\n|---|---|\n| Down | On-call |\n\n"  # 12-14
+        "```bash\nopsctl health\n```\n"  # 16-18
+    )
+    doc = Document.parse("runbooks/startup.md", text)
+    assert line_anchor(doc, 5).fragment == "procedure"  # a heading: its own anchor
+    assert line_anchor(doc, 3).fragment == "startup"  # metadata: the heading above
+    assert line_anchor(doc, 17).fragment == "procedure"  # code: the heading above
+    out = add_line_anchors(text, doc, {3, 7, 10, 14, 17}).split("\n")
+    assert out[6] == '- [ ] <span id="L7"></span>Start the database'
+    assert out[9] == '<span id="L10"></span>**Verification:**'
+    assert out[13] == '| <span id="L14"></span>Down | On-call |'
+    assert out[2] == "Last Updated: 2026-11-02" and out[16] == "opsctl health"
+
+
+def test_the_audit_page_draws_coverage_and_links_each_line(repo_site: Build) -> None:
+    page = read(repo_site, "reference/audit.html")
+    assert 'class="rb-coverage"' in page
+    rows = page.count('class="rb-coverage__name"')
+    assert rows >= 20 and page.count("rb-coverage__cell rb-coverage__cell--") == 3 * rows
+    assert page.count("rb-coverage__cell--deferred") == 3
+    assert '<a href="#startup-procedures">Startup procedures</a>' in page
+    assert "Deferred, with no runbook yet: <strong>Emergence Audit Procedures</strong>" in page
+    links = re.findall(r'href="\.\./(runbooks/[^"#]+\.html)#(L\d+)"', page)
+    assert len(links) > 200
+    pages: dict[str, str] = {}
+    for target, anchor in links:
+        html = pages.setdefault(target, read(repo_site, target))
+        assert f'id="{anchor}"' in html, f"{target}#{anchor} lands nowhere"
+
+
+def test_at_a_glance_is_a_block_above_the_incident_panel(repo_site: Build) -> None:
+    page = read(repo_site, "runbooks/epic-3-halt-fork.html")
+    found = re.search(r'<section [^>]*class="rb-glance rb-glance--critical"', page)
+    assert found is not None
+    glance = found.start()
+    assert page.index('<div class="rb-meta">') < glance < page.index('class="rb-incident"')
+    assert (
+        'class="rb-severity rb-severity--critical"'
+        in page[glance : page.index("</section>", glance)]
+    )
+
+
+def test_the_build_log_says_what_it_checked_without_noise(repo_site: Build) -> None:
+    import logging
+
+    from runbook_lint.mkdocs_plugin import MermaidNoise
+
+    log = repo_site.log
+    assert "Custom loader activated" not in log and "Found superfences config" not in log
+    assert re.search(r"runbook-lint: the library's \d+ files \(runbooks, schemas\): 0 error", log)
+    assert "found 11 diagrams" in log  # what the plugin does still shows
+    noise = logging.LogRecord("m", logging.WARNING, "", 0, "Custom loader activated", None, None)
+    assert MermaidNoise().filter(noise)  # a warning always shows
+    noise.levelno = logging.INFO
+    assert not MermaidNoise().filter(noise)

@@ -86,11 +86,15 @@ def step(rng: random.Random, number: int) -> list[str]:
         ]
     else:
         out += [sentence(rng, 20), ""]
+    if kind < 0.6:  # the step saved what it read: the verification reads that
+        verify = f'grep -c healthy "$INCIDENT_DIR/step-{number}.txt"'
+    else:  # the whole system after this component
+        verify = "opsctl health --component all" if component != "all" else "opsctl health"
     out += [
         "**Verification:**",
         "",
         f"- Expected outcome: {component} reports `healthy`.",
-        f"- Command to verify: `opsctl health --component {component}`",
+        f"- Command to verify: `{verify}`",
         "",
     ]
     return out

@@ -15,7 +15,6 @@ import functools
 import hashlib
 import http.server
 import json
-import os
 import re
 import subprocess
 import threading
@@ -26,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from tests.site_helpers import REPO, Build
+from tests.site_helpers import REPO, Build, screenshot
 
 RECOVERY = "runbooks/operator-recovery.md"
 DRILL = "runbooks/drills/stale-heartbeat-drill.md"
@@ -77,13 +76,6 @@ def session(browser: Any) -> Iterator[Session]:
     assert s.remote() == [], s.remote()
     assert s.errors == []
     s.close()
-
-
-def _shot(page: Any, name: str, full: bool = False) -> None:
-    folder = os.environ.get("RUNBOOK_SITE_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=full)
 
 
 @functools.cache
@@ -198,7 +190,7 @@ def test_the_panel_starts_collapsed_and_nothing_is_recorded_before_the_incident_
     assert page.locator(".rb-field__input:visible").count() == 0
     height = panel.bounding_box()["height"]
     assert height < 130, height  # one line and a button, not a form
-    _shot(page, "incident-collapsed-1280x800")
+    screenshot(page, "incident-collapsed-1280x800")
 
     # A tick before the incident begins is not taken: the panel asks to begin.
     _tick(page, 0)
@@ -212,7 +204,7 @@ def test_the_panel_starts_collapsed_and_nothing_is_recorded_before_the_incident_
     page.click("[data-rb-action=start]")
     assert page.evaluate("rbIncident.session.state") is None
     page.fill("[data-rb-begin=operator]", OPERATOR)
-    _shot(page, "incident-begin-1280x800")
+    screenshot(page, "incident-begin-1280x800")
     page.click("[data-rb-action=start]")
     page.wait_for_selector(".rb-incident--active")
     assert INCIDENT in page.locator(".rb-incident__title").inner_text()
@@ -229,7 +221,7 @@ def test_a_value_typed_on_one_page_fills_the_commands_of_another(
     page = session.open(_html(site, RESPONSE))
     _begin(page)
     page.fill('[data-rb-field="<incident-dir>"]', "/srv/incidents/INC-2041")
-    _shot(page, "incident-active-1280x800")
+    screenshot(page, "incident-active-1280x800")
 
     page = session.open(_html(site, EPIC3))
     assert INCIDENT in page.locator(".rb-incident__title").inner_text()
@@ -336,7 +328,7 @@ def test_the_exported_log_ties_every_tick_to_the_runbook_text(
     page.locator("[data-rb-verify=fail]").nth(1).click()
     page.locator(".rb-note__toggle").first.click()
     page.locator(".rb-note__text").first.fill("status-before.json saved; replay showed 3 events")
-    _shot(page, "incident-ticked-step-1280x800")
+    screenshot(page, "incident-ticked-step-1280x800")
 
     # Reload: the incident is kept.
     page.reload()
@@ -415,7 +407,7 @@ def test_ending_and_clearing_the_incident_are_explicit(site: Build, session: Ses
     assert "ended" in page.locator(".rb-incident__summary").inner_text()
     page.click("[data-rb-action=clear]")
     assert session.page.evaluate("rbIncident.session.state") is not None, "clears on 2nd click"
-    _shot(page, "incident-clear-armed-1280x800")
+    screenshot(page, "incident-clear-armed-1280x800")
     page.click("[data-rb-action=clear]")
     page = session.open(_html(site, RECOVERY))
     assert page.locator(".rb-incident--collapsed").count() == 1
@@ -469,7 +461,7 @@ def test_print_page_shows_the_values_and_no_widgets(site: Build, session: Sessio
     for selector in ("button", "input[type=text]", "textarea"):
         assert page.locator(f".rb-incident {selector}:visible").count() == 0, selector
     section.scroll_into_view_if_needed()
-    _shot(page, "incident-print-page")
+    screenshot(page, "incident-print-page")
 
 
 def test_a_phone_screen_stays_readable(site: Build, browser: Any) -> None:
@@ -477,7 +469,7 @@ def test_a_phone_screen_stays_readable(site: Build, browser: Any) -> None:
     try:
         page = phone.open(_html(site, RECOVERY))
         assert page.locator(".rb-incident").bounding_box()["height"] < 200
-        _shot(page, "incident-collapsed-phone-390x844")
+        screenshot(page, "incident-collapsed-phone-390x844")
         _begin(page)
         _fill(page, VALUES)
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
@@ -487,10 +479,10 @@ def test_a_phone_screen_stays_readable(site: Build, browser: Any) -> None:
         )
         assert sizes and min(sizes) >= 40, sizes
         page.locator(".rb-incident").scroll_into_view_if_needed()
-        _shot(page, "incident-active-phone-390x844")
+        screenshot(page, "incident-active-phone-390x844")
         page.locator(".rb-verify").first.scroll_into_view_if_needed()
         page.locator("[data-rb-verify=pass]").first.click()
-        _shot(page, "incident-verification-phone-390x844")
+        screenshot(page, "incident-verification-phone-390x844")
         page = phone.open(site.site / "signals.html")
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
         assert phone.remote() == []
@@ -503,7 +495,7 @@ def test_signal_page_links_land_on_the_handling_sections(site: Build, session: S
     from runbook_lint.document.signals import declarations
 
     page = session.open(site.site / "signals.html")
-    _shot(page, "signals-1280x800")
+    screenshot(page, "signals-1280x800")
     links = page.eval_on_selector_all(
         "h2.rb-signal + ul a", "links => links.map(a => a.getAttribute('href'))"
     )
@@ -537,7 +529,7 @@ def test_signal_page_links_land_on_the_handling_sections(site: Build, session: S
     ]
     assert "STALE" in visible and "alert_dispatch_failed" not in visible
     assert 0 < len(visible) < len(headings)
-    _shot(page, "signals-filtered-1280x800")
+    screenshot(page, "signals-filtered-1280x800")
     page.locator("h2.rb-signal:visible + ul a").nth(visible.index("STALE")).click()
     page.wait_for_load_state("load")
     fragment = urlsplit(page.url).fragment

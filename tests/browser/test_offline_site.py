@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.site_helpers import REPO, Build
+from tests.site_helpers import REPO, Build, screenshot
 
 # mkdocs-material renders each diagram into a closed shadow root; open them so they can be counted.
 OPEN_SHADOW_ROOTS = """
@@ -72,13 +72,6 @@ def _diagram_pages(site_dir: Path) -> dict[Path, int]:
     return pages
 
 
-def _shot(page: Any, name: str) -> None:
-    folder = os.environ.get("RUNBOOK_SITE_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"))
-
-
 def test_every_diagram_renders_and_nothing_leaves_the_machine(
     site: Build, session: Session
 ) -> None:
@@ -107,14 +100,14 @@ def test_start_page_search_and_runbook_metadata_offline(site: Build, session: Se
     page = session.open(site.site / "index.html")
     assert page.locator("h1").first.inner_text().startswith("In an incident?")
     assert page.locator("table").count() >= 2, "scenario and severity tables are missing"
-    _shot(page, "start-page-1280x800")
+    screenshot(page, "start-page-1280x800")
 
     page.locator(".md-search__input").first.click()
     page.keyboard.type("heartbeat", delay=30)
     results = page.locator(".md-search-result__item")
     results.first.wait_for(timeout=20_000)
     assert results.count() > 0
-    _shot(page, "search-1280x800")
+    screenshot(page, "search-1280x800")
 
     target = page.locator("table a[href*='runbooks/']").first
     href = target.get_attribute("href")
@@ -127,7 +120,7 @@ def test_start_page_search_and_runbook_metadata_offline(site: Build, session: Se
         assert key in text
     assert re.search(r"\d{4}-\d{2}-\d{2}", text)
     assert page.locator(".rb-label").count() > 0, "step labels are not shown as badges"
-    _shot(page, "runbook-1280x800")
+    screenshot(page, "runbook-1280x800")
     assert session.remote() == []
     assert session.errors == []
 
@@ -154,7 +147,7 @@ def test_copy_button_copies_the_exact_command(site: Build, session: Session) -> 
     page.wait_for_timeout(300)
     copied = page.evaluate("() => navigator.clipboard.readText()")
     assert copied.rstrip("\n") == block.text.rstrip("\n")
-    _shot(page, "copied-command-1280x800")
+    screenshot(page, "copied-command-1280x800")
     assert session.remote() == []
 
 
@@ -164,7 +157,7 @@ def test_narrow_window(site: Build, browser: Any) -> None:
         page = narrow.open(site.site / "index.html")
         width = page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= 720, "the start page scrolls sideways in a narrow window"
-        _shot(page, "start-page-720x900")
+        screenshot(page, "start-page-720x900")
         wide = []
         for path in sorted((site.site / "runbooks").rglob("*.html")):
             page = narrow.open(path)
@@ -172,7 +165,7 @@ def test_narrow_window(site: Build, browser: Any) -> None:
                 wide.append(path.name)
         assert wide == [], "runbook pages that scroll sideways in a narrow window"
         page = narrow.open(site.site / "runbooks" / "operator-recovery.html")
-        _shot(page, "runbook-720x900")
+        screenshot(page, "runbook-720x900")
         assert narrow.remote() == []
     finally:
         narrow.close()

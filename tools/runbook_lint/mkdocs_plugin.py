@@ -46,6 +46,20 @@ _BASE_RE = re.compile(r'"base": "/"')
 _MERMAID_SCRIPT_RE = re.compile(r"<script[^>]+src=\"[^\"]*mermaid[^\"]*\.js\"", re.IGNORECASE)
 
 
+class MermaidNoise(logging.Filter):
+    """mkdocs-mermaid2 reports at INFO, once per page, that it found the site's fence
+    formatter: nothing an author acts on. Its warnings and its other lines still show."""
+
+    NOISE = ("Custom loader activated", "Found superfences config", "activate custom loader")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return record.levelno > logging.INFO or not any(n in message for n in self.NOISE)
+
+
+_MERMAID_LOG = logging.getLogger("mkdocs.plugins.mermaid2.util")
+
+
 class PluginConfig(MkConfig):  # type: ignore[no-untyped-call]
     lint = opt.Type(bool, default=True)
     assets = opt.Optional(opt.Type(str))  # asset manifest, relative to mkdocs.yml
@@ -62,12 +76,15 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
         self.groups: dict[str, list[Any]] = {}
         self.report: Any = None  # the engine's Report of this build's lint run
         self.revision: Any = None  # audit.build.Revision of the library, for incident mode
+        self.line_anchors: dict[str, set[int]] = {}  # page -> lines the audit links to
 
     # -- configuration -----------------------------------------------------------------------
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         from . import settings
 
+        if not any(isinstance(f, MermaidNoise) for f in _MERMAID_LOG.filters):
+            _MERMAID_LOG.addFilter(MermaidNoise())
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         try:
             self.lint_config = settings.load(start=self.root)
@@ -117,6 +134,7 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
         self._add_tree(files, config, self.lint_config.runbooks)
         self._add_tree(files, config, self.lint_config.schemas, suffixes=(".json", ".yaml", ".yml"))
         self.generated = {}
+        self.line_anchors = {}
         self.groups = {
             "runbooks": site_library.nav_runbooks(self.site),
             "drills": site_library.nav_drills(self.site),
@@ -150,9 +168,11 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
                 log.error(line)
             else:
                 log.info(f"{line} ({f.severity})")
+        cfg = self.lint_config
+        folders = [f for f in (cfg.runbooks, cfg.schemas) if (self.root / f).exists()]
         log.info(
-            f"runbook-lint: {report.files} files, {report.errors} error(s), "
-            f"{report.warnings} warning(s)"
+            f"runbook-lint: the library's {report.files} files ({', '.join(folders)}): "
+            f"{report.errors} error(s), {report.warnings} warning(s)"
         )
 
     def _add_tree(
@@ -248,7 +268,7 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
         self.groups["schemas"] = schema_nav
 
         uri = f"{REFERENCE}/audit.md"
-        self.generated[uri] = _audit_page(cfg, self.report)
+        self.generated[uri] = _audit_page(cfg, self.report, self.site, uri, self.line_anchors)
         self.groups["audit"] = [uri]
 
     def _fill_nav(self, nav: Any) -> Any:
@@ -302,6 +322,10 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
 
         uri = page.file.src_uri
         doc = self.site.documents.get(uri) if self.site is not None else None
+        if doc is not None and uri in self.line_anchors:
+            from .sitegen.anchors import add_line_anchors
+
+            markdown = add_line_anchors(markdown, doc, self.line_anchors[uri])
         if doc is not None and doc.kind in ("runbook", "drill"):
             if self.site.contacts is not None:
                 from .sitegen.contacts import fill_escalation
@@ -337,16 +361,19 @@ class RunbookLintPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-ca
         return str(site.table_markdown(table, uri))
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        from .sitegen.glyphs import draw_glyphs
         from .sitegen.library import label_badges
 
         html = label_badges(html)
         doc = self.site.documents.get(page.file.src_uri) if self.site is not None else None
         if doc is not None and doc.kind in ("runbook", "drill"):
+            from .sitegen.glance import glance_block
             from .sitegen.incident import decorate_page, page_source  # incident mode
 
+            html = glance_block(html, doc)
             source = page_source(Path(page.file.abs_src_path or ""), self.revision)
             html = decorate_page(html, doc, page.file.src_uri, source)
-        return html
+        return draw_glyphs(html)
 
     # -- after the build ---------------------------------------------------------------------
 
@@ -387,18 +414,22 @@ def _rel_display(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _audit_page(cfg: Config, report: Any = None) -> str:
-    """The FR145-FR147 audit as a page; reuses this build's lint report when there is one."""
+def _audit_page(cfg: Config, report: Any, site: Any, uri: str, anchors: dict[str, set[int]]) -> str:
+    """The FR145-FR147 audit as a page; reuses this build's lint report when there is one.
+    The evidence links to lines of the library's pages: their anchors go into `anchors`."""
     title = "# Audit FR145–FR147\n\n"
     if not cfg.path(cfg.requirements).is_file():
         return (
             title + "None yet: the FR145–FR147 coverage report (`runbook-lint audit`) needs "
             f"`{cfg.requirements}`, the declaration of the required procedures.\n"
         )
-    from .audit import build, render_markdown
+    from .audit import build
+    from .sitegen.audit import audit_page
 
     try:
         audit = build(cfg, cwd=cfg.root, report=report)
     except UsageError as exc:
         raise PluginError(f"runbook-lint: audit: {exc}") from exc
-    return title + render_markdown(audit)
+    page, needed = audit_page(audit, site, uri, title)
+    anchors.update(needed)
+    return page

@@ -3,29 +3,48 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from . import contacts
 from .build import AuditReport, Row
-from .evidence import REQUIREMENTS, Cell
+from .evidence import REQUIREMENTS, Cell, Evidence
 
 _MARK = {"pass": "✅ pass", "fail": "❌ FAIL", "deferred": "⏸ deferred", "n/a": "n/a"}
+
+# (path, line) -> where a reader of the report finds that line (the site links to its page),
+# or None to show the pointer as text.
+Linker = Callable[[str, int | None], str | None]
 
 
 def _cell_text(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _lines(cell: Cell, check: str) -> str:
+def _at(where: str, path: str | None, line: int | None, link: Linker | None) -> str:
+    """An evidence pointer (`runbooks/x.md:350`), linked to its line when `link` can."""
+    url = link(path, line) if link is not None and path else None
+    return f"[`{where}`]({url})" if url else f"`{where}`"
+
+
+def _line(e: Evidence, link: Linker | None) -> str:
+    url = link(e.path, e.line) if link is not None and e.path else None
+    return f"[{e.line}]({url})" if url else str(e.line)
+
+
+def _lines(cell: Cell, check: str, link: Linker | None = None) -> str:
     items = [e for e in cell.evidence if e.check == check and e.passed and e.line]
-    return ", ".join(str(e.line) for e in items)
+    return ", ".join(_line(e, link) for e in items)
 
 
-def _evidence_lines(row: Row) -> list[str]:
+def _evidence_lines(row: Row, link: Linker | None = None) -> list[str]:
     out: list[str] = []
     if row.deferred:
         cell = row.cells[0]
-        parts = [f"{e.detail} (`{e.where}`)" if e.where else e.detail for e in cell.evidence]
+        parts = [
+            f"{e.detail} ({_at(e.where, e.path, e.line, link)})" if e.where else e.detail
+            for e in cell.evidence
+        ]
         return [f"- **FR145, FR146, FR147** {_MARK['deferred']}: " + "; ".join(parts)]
     for cell in row.cells:
         head = f"- **{cell.requirement}** {_MARK[cell.status]}"
@@ -36,35 +55,40 @@ def _evidence_lines(row: Row) -> list[str]:
         for check in ("exists", "written", "indexed"):
             for e in cell.evidence:
                 if e.check == check and e.passed:
-                    parts.append(f"{check} `{e.where}`")
-        verification = _lines(cell, "verification")
+                    parts.append(f"{check} {_at(e.where, e.path, e.line, link)}")
+        verification = _lines(cell, "verification", link)
         if verification:
             parts.append(f"Verification at lines {verification}")
         for e in cell.evidence:
             if e.check == "escalation" and e.passed:
-                parts.append(f"{e.detail} `{e.where}`")
+                parts.append(f"{e.detail} {_at(e.where, e.path, e.line, link)}")
         labels = [e for e in cell.evidence if e.check == "label" and e.passed]
         if labels:
             kinds = [e.detail.rsplit(": ", 1)[-1] for e in labels]
             counts = ", ".join(
                 f"{kinds.count(k)} {k.lower()}" for k in ("OPERATIONAL", "CONSTITUTIONAL")
             )
-            parts.append(f"labels at lines {_lines(cell, 'label')} ({counts})")
+            parts.append(f"labels at lines {_lines(cell, 'label', link)} ({counts})")
         governance = [e for e in cell.evidence if e.check == "governance" and e.passed]
         if governance:
-            cited = ", ".join(f"{e.line} ({e.detail.rsplit('cites ', 1)[-1]})" for e in governance)
+            cited = ", ".join(
+                f"{_line(e, link)} ({e.detail.rsplit('cites ', 1)[-1]})" for e in governance
+            )
             parts.append(f"governance cited at lines {cited}")
         elif labels and cell.requirement == "FR147":
             parts.append("no constitutional steps")
         out.append(f"{head}: " + ("; ".join(parts) if parts else "no evidence"))
         for e in cell.failures:
-            where = f" (`{e.where}`)" if e.where else ""
+            where = f" ({_at(e.where, e.path, e.line, link)})" if e.where else ""
             out.append(f"    - missing: {e.detail}{where}")
     return out
 
 
-def render_markdown(report: AuditReport) -> str:
-    """The report as Markdown without a top-level title (callers add their own '#' heading)."""
+def render_markdown(report: AuditReport, link: Linker | None = None, figure: str = "") -> str:
+    """The report as Markdown without a top-level title (callers add their own '#' heading).
+
+    With `link`, every evidence pointer is a link to where it points; `figure` (HTML) goes
+    under the verdict."""
     rev = report.revision
     if rev is None:
         where = "outside git (no revision)"
@@ -74,11 +98,17 @@ def render_markdown(report: AuditReport) -> str:
     required = [r for r in report.rows if r.required and not r.deferred]
     deferred = [r for r in report.rows if r.deferred]
     extra = [r for r in report.rows if not r.required]
+    procedures = f"{len(required)} required procedure{'' if len(required) == 1 else 's'}"
     verdict = (
-        "**Result: PASS**: every requirement holds."
+        f"**Result: PASS**: every requirement holds for the {procedures}."
         if report.passed
         else f"**Result: FAIL**: {len(report.failures)} missing piece(s) of evidence; see Failures."
     )
+    if deferred:
+        verdict += " Deferred, with no runbook yet: " + "; ".join(
+            f"**{r.title}**: {r.deferred}".rstrip(".") for r in deferred
+        )
+        verdict += "."
     out = [
         f"Generated {report.generated} by runbook-lint {report.tool_version} at {where}. "
         f"Required procedures are declared in `{report.requirements_file}`: "
@@ -87,6 +117,7 @@ def render_markdown(report: AuditReport) -> str:
         "",
         verdict,
         "",
+        *([figure, ""] if figure else []),
         *([contacts.statement(report.contacts), ""] if report.contacts else []),
         "## Requirements",
         "",
@@ -105,13 +136,18 @@ def render_markdown(report: AuditReport) -> str:
         "|-----------|-------|---------|-------|-------|-------|",
     ]
     for row in report.rows:
-        path = f"`{row.path}`" if row.path else "(deferred)"
+        path = _at(row.path, row.path, None, link) if row.path else "(deferred)"
         title = _cell_text(row.title) + ("" if row.required else " (not declared)")
         marks = " | ".join(_MARK[c.status] for c in row.cells)
         out.append(f"| {title} | {row.group or '-'} | {path} | {marks} |")
     if report.failures:
         out += ["", "## Failures", ""]
-        out += [f"- {_cell_text(f.text())}" for f in report.failures]
+        for f in report.failures:
+            text, url = f.text(), link(f.path, f.line) if link is not None and f.path else None
+            where = f"{f.path}:{f.line}" if f.path and f.line else (f.path or "")
+            if url and where:
+                text = text.replace(where, f"[{where}]({url})", 1)
+            out.append(f"- {_cell_text(text)}")
     if report.contacts is not None and contacts.section(report.contacts):
         out += ["", *contacts.section(report.contacts)]
     out += ["", "## Evidence", ""]
@@ -123,13 +159,15 @@ def render_markdown(report: AuditReport) -> str:
         out += ["", f"### {row.title}", ""]
         if row.path:
             out.append(
-                f"- Runbook: `{row.path}`" + (f", sha256 `{row.sha256}`" if row.sha256 else "")
+                f"- Runbook: {_at(row.path, row.path, None, link)}"
+                + (f", sha256 `{row.sha256}`" if row.sha256 else "")
             )
         if row.source:
             out.append(f"- Source: {row.source}")
         if row.line:
-            out.append(f"- Declared at `{report.requirements_file}:{row.line}`")
-        out += _evidence_lines(row)
+            declared = f"{report.requirements_file}:{row.line}"
+            out.append(f"- Declared at {_at(declared, report.requirements_file, row.line, link)}")
+        out += _evidence_lines(row, link)
     out += ["", "## Suppressions", ""]
     if report.suppressions:
         out += [

@@ -77,6 +77,17 @@ class Page:
         """Column of `fragment` on `line` at or after `start_column`, or `start_column`."""
         return locate_in(self.line_text(line), fragment, start_column)
 
+    def paragraph_position(self, para: Paragraph, offset: int) -> tuple[int, int]:
+        """The (line, column) of a character offset in a paragraph's source text."""
+        before = para.text[:offset]
+        row = before.count("\n")
+        line = para.line + row
+        if row == 0:
+            return line, para.column + offset
+        rest = para.text.split("\n")[row]
+        col = offset - (before.rfind("\n") + 1)
+        return line, self.locate(line, rest.strip()[:20]) + col - (len(rest) - len(rest.lstrip()))
+
     # -- walk tokens once --------------------------------------------------------------------
 
     @cached_property

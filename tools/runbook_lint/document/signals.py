@@ -70,17 +70,6 @@ def markers(doc: Document) -> list[tuple[HtmlComment, Marker]]:
     return found
 
 
-def _position(doc: Document, para: Paragraph, offset: int) -> tuple[int, int]:
-    before = para.text[:offset]
-    row = before.count("\n")
-    line = para.line + row
-    if row == 0:
-        return line, para.column + offset
-    rest = para.text.split("\n")[row]
-    col = offset - (before.rfind("\n") + 1)
-    return line, doc.locate(line, rest.strip()[:20]) + col - (len(rest) - len(rest.lstrip()))
-
-
 def _parse(doc: Document, para: Paragraph) -> tuple[list[Signal], tuple[int, int, str] | None]:
     text = para.text
     if not text.startswith(_PREFIX):
@@ -98,7 +87,7 @@ def _parse(doc: Document, para: Paragraph) -> tuple[list[Signal], tuple[int, int
         if expect_item:
             match = _ITEM_RE.match(text, pos)
             if not match:
-                line, column = _position(doc, para, pos)
+                line, column = doc.paragraph_position(para, pos)
                 return signals, (
                     line,
                     column,
@@ -106,7 +95,7 @@ def _parse(doc: Document, para: Paragraph) -> tuple[list[Signal], tuple[int, int
                     "**Signals:** `stage_conflict`, `topic spec not ready`",
                 )
             body = " ".join(match.group("body").split())
-            line, column = _position(doc, para, match.start("body"))
+            line, column = doc.paragraph_position(para, match.start("body"))
             if not body:
                 return signals, (line, column, "empty signal")
             if body in seen:
@@ -117,14 +106,14 @@ def _parse(doc: Document, para: Paragraph) -> tuple[list[Signal], tuple[int, int
             expect_item = False
         else:
             if text[pos] != ",":
-                line, column = _position(doc, para, pos)
+                line, column = doc.paragraph_position(para, pos)
                 return signals, (line, column, "separate signals with commas; nothing else")
             pos += 1
             expect_item = True
     if not signals:
         return [], (para.line, para.column, "declares no signal")
     if expect_item:
-        line, column = _position(doc, para, len(text.rstrip()) - 1)
+        line, column = doc.paragraph_position(para, len(text.rstrip()) - 1)
         return signals, (line, column, "a trailing comma with no signal after it")
     return signals, None
 

@@ -3,6 +3,8 @@ for their records (all are errors whose good example is that runbook)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ..rule import DocCheck, Rule
 
 GOOD = """\
@@ -61,7 +63,12 @@ def template_rule(
     bad: str,
     check: DocCheck,
     fixable: bool = False,
+    good: str = GOOD,
+    files: Mapping[str, str] | None = None,
 ) -> Rule:
+    """An error rule of the RB1xx family. With `files` (other files of the example library),
+    the examples are also run as `runbooks/example.md` among them."""
+    extra = dict(files or {})
     return Rule(
         id=id,
         name=name,
@@ -69,7 +76,9 @@ def template_rule(
         summary=summary,
         rationale=rationale,
         bad=bad,
-        good=GOOD,
+        good=good,
         check=check,
         fixable=fixable,
+        bad_files={**extra, "runbooks/example.md": bad} if files else {},
+        good_files={**extra, "runbooks/example.md": good} if files else {},
     )

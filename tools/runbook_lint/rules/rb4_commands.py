@@ -15,34 +15,11 @@ from ..findings import Hit
 from ..rule import DOC_KINDS, Rule
 from ..shell import analysis as an
 from ..shell import problems as pb
+from ..shell.programs import run_registry as registry
 
 if TYPE_CHECKING:
     from ..context import Context
     from ..document import Document
-    from ..shell.programs import Registry
-
-BUILTIN = ("runbook-lint", "argparse:runbook_lint.cli:build_parser")
-
-
-def registry(ctx: Context) -> Registry:
-    def load() -> Registry:
-        from ..errors import UsageError
-        from ..shell.loader import ContractError
-        from ..shell.programs import Program, load_registry
-
-        config = ctx.config
-        try:
-            reg = load_registry(
-                config.path(config.programs), config.root, config.path(config.contracts)
-            )
-        except ContractError as e:
-            raise UsageError(str(e)) from e
-        reg.verified = ctx.verified
-        if reg.lookup(BUILTIN[0], "") is None:
-            reg.programs = (*reg.programs, Program(BUILTIN[0], BUILTIN[0], introspect=BUILTIN[1]))
-        return reg
-
-    return ctx.lasting("commands.registry", load)
 
 
 def prepare(ctx: Context) -> None:

@@ -89,6 +89,7 @@ def validate(data: Any, path: Path, schema_file: Path) -> None:
         best = jsonschema.exceptions.best_match(errors)
         raise ContractError(path, best.message, _json_path(best.absolute_path))
     _check_unique_names(data, path)
+    _check_read_only(data, path)
 
 
 def _check_unique_names(data: Any, path: Path, where: tuple[Any, ...] = ()) -> None:
@@ -106,6 +107,20 @@ def _check_unique_names(data: Any, path: Path, where: tuple[Any, ...] = ()) -> N
                 seen.add(name)
     for i, command in enumerate(data.get("commands", [])):
         _check_unique_names(command, path, (*where, "commands", i))
+
+
+def _check_read_only(data: Any, path: Path, where: tuple[Any, ...] = ()) -> None:
+    """A command that only reads cannot also change governance state or destroy data."""
+    if not isinstance(data, dict):
+        return
+    if data.get("readOnly"):
+        for flag in ("constitutional", "destructive"):
+            if data.get(flag):
+                raise ContractError(
+                    path, f"a command cannot be both readOnly and {flag}", _json_path(where)
+                )
+    for i, command in enumerate(data.get("commands", [])):
+        _check_read_only(command, path, (*where, "commands", i))
 
 
 def load_contract(path: Path, schema_file: Path, verified: set[str] | None = None) -> Contract:

@@ -23,14 +23,19 @@ import fnmatch
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from runbook_lint.shell.loader import ContractError, load_contract, read_data, schema_path
 from runbook_lint.shell.makefile import targets as makefile_targets
 from runbook_lint.shell.spec import Contract
 from runbook_lint.shell.wrappers import basename, key_of
 
+if TYPE_CHECKING:
+    from runbook_lint.context import Context
+
 T = TypeVar("T")
+# The linter's own command line, checked by introspection wherever the docs show it.
+BUILTIN = ("runbook-lint", "argparse:runbook_lint.cli:build_parser")
 
 
 @dataclass(frozen=True)
@@ -180,3 +185,25 @@ def load_registry(file: Path, root: Path, contracts_dir: Path) -> Registry:
         )
     namespaces = _str_list(data.get("namespaces"), file, "$.namespaces")
     return Registry(root, contracts_dir, tuple(programs), namespaces, str(file))
+
+
+def run_registry(ctx: Context) -> Registry:
+    """The project's programs, loaded once per run (contracts are loaded on first use); a
+    program map that cannot be read is a usage error."""
+
+    def load() -> Registry:
+        from runbook_lint.errors import UsageError
+
+        config = ctx.config
+        try:
+            reg = load_registry(
+                config.path(config.programs), config.root, config.path(config.contracts)
+            )
+        except ContractError as e:
+            raise UsageError(str(e)) from e
+        reg.verified = ctx.verified
+        if reg.lookup(BUILTIN[0], "") is None:
+            reg.programs = (*reg.programs, Program(BUILTIN[0], BUILTIN[0], introspect=BUILTIN[1]))
+        return reg
+
+    return ctx.lasting("commands.registry", load)

@@ -26,10 +26,11 @@ PLACEHOLDER = re.compile(r"(?<!<)<[A-Za-z_](?:[^<>|;&\n]*[^\s<>|;&])?>")
 MASK_CHAR = "_"
 
 # Inline code after one of these cues is a command to run: "Command to verify:", "Run:",
-# or an item that starts with the verb ("run `make gate`"). "blocks that run `x`" is prose.
+# or an item that starts with the verb ("run `make gate`", "[ ] Run `make gate`" in a task
+# list). "blocks that run `x`" is prose.
 COMMAND_CUES = re.compile(
     r"\b(?:command(?: to (?:verify|run|check))?|run|execute|verify with|check with)\s*:\s*$"
-    r"|(?:^|[.;:]\s*)(?:then\s+)?(?:re)?(?:run|execute)\s*$",
+    r"|(?:^(?:\[[ xX]\]\s*)?|[.;:]\s*)(?:then\s+)?(?:re)?(?:run|execute)\s*$",
     re.IGNORECASE,
 )
 
@@ -75,6 +76,7 @@ class Snippet:
     kind: str = "commands"  # how its block reads (transcripts.Reading.kind)
     # (line, column) of lines ending in a backslash and blanks, which do not continue
     broken: tuple[tuple[int, int], ...] = ()
+    source: str = ""  # the text as written, placeholders unmasked (same offsets as `text`)
 
     def position(self, offset: int) -> tuple[int, int]:
         """Markdown (line, column) of a character offset in the snippet."""
@@ -115,8 +117,9 @@ def _build(
         offset += len(text) + 1
     if not segments or not any(p.strip() for p in parts):
         return None
-    masked_text, spans = mask("\n".join(parts))
-    return Snippet(masked_text, tuple(segments), tuple(spans), inline, cued)
+    source = "\n".join(parts)
+    masked_text, spans = mask(source)
+    return Snippet(masked_text, tuple(segments), tuple(spans), inline, cued, source=source)
 
 
 def from_block(block: BlockLike) -> Snippet | None:

@@ -78,6 +78,7 @@ class CommandSpec:
     commands: tuple[CommandSpec, ...] = ()
     constitutional: bool = False
     destructive: bool = False
+    read_only: bool = False  # only reads state, whatever its options
     hidden: bool = False
     subcommand_required: bool = False
     exclusive_groups: tuple[ExclusiveGroup, ...] = ()
@@ -151,6 +152,7 @@ def _command_from(data: Mapping[str, Any], name: str | None = None) -> CommandSp
         commands=tuple(_command_from(c) for c in data.get("commands", ())),
         constitutional=bool(data.get("constitutional", False)),
         destructive=bool(data.get("destructive", False)),
+        read_only=bool(data.get("readOnly", False)),
         hidden=bool(data.get("hidden", False)),
         subcommand_required=bool(data.get("subcommandRequired", False)),
         exclusive_groups=tuple(
@@ -211,6 +213,8 @@ def _command_body(cmd: CommandSpec) -> dict[str, Any]:
     }
     if cmd.subcommand_required:
         out["subcommandRequired"] = True
+    if cmd.read_only:
+        out["readOnly"] = True
     if cmd.exclusive_groups:
         out["exclusiveGroups"] = [
             {"options": list(g.options), "required": g.required} for g in cmd.exclusive_groups

@@ -261,3 +261,61 @@ def _invocation(node: Node, builder: _WordBuilder) -> Invocation | None:
     name_node = name.named_children[0] if name.named_children else name
     words = [builder.build(name_node)] + [builder.build(n) for n in nodes[1:]]
     return Invocation(tuple(words))
+
+
+# -- statements, as written ---------------------------------------------------------------------
+
+# Commands that only set the shell up: they change no state an operator would verify.
+_SETUP_COMMANDS = frozenset({"cd", "pushd", "popd", "set", "export", "source", ".", "umask"})
+# Nodes that run something: a command inside a statement is one of these.
+_COMMAND_NODES = frozenset({"command", "redirected_statement", "pipeline", "list"})
+
+
+@dataclass(frozen=True)
+class Statement:
+    text: str  # as written (placeholders unmasked), whitespace and continuations normalised
+    start: int  # offset in the snippet
+    setup: bool  # only sets the shell up (an assignment, `export`, `cd`)
+
+
+def normalise_command(text: str) -> str:
+    """A command's text with line continuations joined and runs of blanks collapsed."""
+    return " ".join(text.replace("\\\n", " ").split())
+
+
+def statements(snippet: Snippet) -> tuple[tuple[Statement, ...], tuple[Statement, ...]]:
+    """The snippet's top-level statements, and every command inside them (each list, pipeline
+    and simple command, in order); nothing for a snippet that does not parse."""
+    root = syntax_tree(snippet)
+    if root.has_error:
+        return (), ()
+    offsets = _Offsets(snippet.text)
+    source = snippet.source or snippet.text
+
+    def written(node: Node) -> str:
+        return normalise_command(source[offsets(node.start_byte) : offsets(node.end_byte)])
+
+    tops: list[Statement] = []
+    inner: list[Statement] = []
+    for node in root.named_children:
+        if node.type == "comment":
+            continue
+        tops.append(Statement(written(node), offsets(node.start_byte), _is_setup(node)))
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if current.type in _COMMAND_NODES:
+                inner.append(
+                    Statement(written(current), offsets(current.start_byte), _is_setup(current))
+                )
+            stack.extend(reversed(current.named_children))
+    return tuple(tops), tuple(inner)
+
+
+def _is_setup(node: Node) -> bool:
+    if node.type in ("variable_assignment", "declaration_command"):
+        return True
+    if node.type != "command":
+        return False
+    name = node.child_by_field_name("name")
+    return name is not None and _text(name) in _SETUP_COMMANDS

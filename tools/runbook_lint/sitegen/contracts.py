@@ -132,6 +132,8 @@ def _flags(command: Mapping[str, Any]) -> str:
         out.append('<span class="rb-badge rb-badge--constitutional">CONSTITUTIONAL</span>')
     if command.get("destructive"):
         out.append('<span class="rb-badge rb-badge--muted">destructive</span>')
+    if command.get("readOnly"):
+        out.append('<span class="rb-badge rb-badge--muted">read-only</span>')
     return " ".join(out)
 
 

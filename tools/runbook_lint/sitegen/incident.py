@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 DATA_VERSION = 2
 _HEADING_RE = re.compile(r"<h([2-6])((?:\s[^>]*?)?)\sid=\"([^\"]+)\"")
 _META_DIV_RE = re.compile(r"<div class=\"rb-meta\">.*?</div>", re.DOTALL)
+_GLANCE_RE = re.compile(r"<section class=\"rb-glance\b.*?</section>", re.DOTALL)
 _H1_END_RE = re.compile(r"</h1>", re.IGNORECASE)
 _CHECKBOX_RE = re.compile(r"^\[[ xX]\]\s*")
 
@@ -205,9 +206,11 @@ def decorate_page(page_html: str, doc: Document, uri: str, source: Source | None
     page_html = _HEADING_RE.sub(mark, page_html)
     payload = html.escape(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
     panel = f'<div class="rb-incident" data-rb-incident="{payload}" hidden></div>'
-    meta = _META_DIV_RE.search(page_html)
-    if meta is not None:
-        return page_html[: meta.end()] + panel + page_html[meta.end() :]
+    # Below the At a glance block (sitegen/glance.py) when the page has one: the operator
+    # reads the severity and the first command before the incident's fields.
+    top = _GLANCE_RE.search(page_html) or _META_DIV_RE.search(page_html)
+    if top is not None:
+        return page_html[: top.end()] + panel + page_html[top.end() :]
     title = _H1_END_RE.search(page_html)
     if title is not None:
         return page_html[: title.end()] + panel + page_html[title.end() :]

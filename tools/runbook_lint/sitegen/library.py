@@ -16,6 +16,7 @@ from ..config import Config
 from ..contacts import Contacts
 from ..document import Document, Heading, Table
 from ..document.escalation import EscalationRow
+from ..document.index_tables import classify, tables_with_headings
 from ..library import Library
 from ..library.discovery import display_path
 from ..library.files import MARKDOWN_SUFFIXES
@@ -23,9 +24,6 @@ from .markdown import is_local, source_lines
 
 NavItem = str | dict[str, "str | list[NavItem]"]
 
-_QUICK = ("quick reference", "scenario", "symptom", "signal")
-_SEVERITY = ("severity",)
-_CONTACTS = ("contact",)
 _AREA = ("area", "category", "group", "type", "kind")
 _LABEL_HTML_RE = re.compile(
     r"(?:(?P<e1>\U0001F535|\U0001F534)\uFE0F?\s*)?"
@@ -75,14 +73,8 @@ class SiteLibrary:
 
     def index_tables(self) -> Iterator[tuple[Table, Heading | None]]:
         index = self.index
-        if index is None:
-            return
-        for table in index.tables:
-            heading = None
-            for candidate in index.headings:
-                if candidate.line < table.line:
-                    heading = candidate
-            yield table, heading
+        if index is not None:
+            yield from tables_with_headings(index)
 
     def find_table(self, kind: str) -> Table | None:
         for table, heading in self.index_tables():
@@ -98,19 +90,6 @@ class SiteLibrary:
         return "\n".join(
             source_lines(index, table.line, table.end_line, links, self.index_uri, to_uri)
         )
-
-
-def classify(table: Table, heading: Heading | None) -> str:
-    """quick | severity | contacts | runbooks: what one of the index's tables is for."""
-    title = (heading.text if heading else "").lower()
-    first = table.header[0].text.lower() if table.header else ""
-    if any(word in title for word in _SEVERITY) or first.startswith("severity"):
-        return "severity"
-    if any(word in title for word in _QUICK) or any(word in first for word in _QUICK):
-        return "quick"
-    if any(word in title for word in _CONTACTS):
-        return "contacts"
-    return "runbooks"
 
 
 def load(config: Config) -> SiteLibrary:

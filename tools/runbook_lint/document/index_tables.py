@@ -1,0 +1,40 @@
+"""What each table of the index is for: the runbook table, the quick reference by scenario,
+the severity levels, the emergency contacts. The site builds its pages from them and the
+RB33x rules compare the levels they give."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Literal
+
+from .page import Page
+from .records import Heading, Table
+
+TableKind = Literal["quick", "severity", "contacts", "runbooks"]
+
+_QUICK = ("quick reference", "scenario", "symptom", "signal")
+_SEVERITY = ("severity",)
+_CONTACTS = ("contact",)
+
+
+def tables_with_headings(doc: Page) -> Iterator[tuple[Table, Heading | None]]:
+    """Each table of `doc` with the nearest heading above it."""
+    for table in doc.tables:
+        heading = None
+        for candidate in doc.headings:
+            if candidate.line < table.line:
+                heading = candidate
+        yield table, heading
+
+
+def classify(table: Table, heading: Heading | None) -> TableKind:
+    """quick | severity | contacts | runbooks: what one of the index's tables is for."""
+    title = (heading.text if heading else "").lower()
+    first = table.header[0].text.lower() if table.header else ""
+    if any(word in title for word in _SEVERITY) or first.startswith("severity"):
+        return "severity"
+    if any(word in title for word in _QUICK) or any(word in first for word in _QUICK):
+        return "quick"
+    if any(word in title for word in _CONTACTS):
+        return "contacts"
+    return "runbooks"
