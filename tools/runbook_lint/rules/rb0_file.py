@@ -63,6 +63,14 @@ def check_controls(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 
 _HEADING_RE = re.compile(r" {0,3}#{1,6}[ \t]+\S")
+_CODE_CHARS = frozenset("{}()[];=|$<>/\\")
+
+
+def _prose(text: str) -> bool:
+    """Whether a line read as code is a sentence: an uppercase word first, four words or more,
+    and none of the characters commands, output and data are made of."""
+    words = text.split()
+    return len(words) >= 4 and words[0][:1].isupper() and not any(ch in _CODE_CHARS for ch in text)
 
 
 def check_unclosed_fence(doc: Document, ctx: Context) -> Iterator[Hit]:
@@ -76,14 +84,20 @@ def check_unclosed_fence(doc: Document, ctx: Context) -> Iterator[Hit]:
         hidden = [
             (s.line, s.text.strip().lstrip("#").rstrip("#").strip())
             for s in block.lines
-            if _HEADING_RE.match(s.text)
+            # after a blank line, as headings stand; a `#` line right under code is a comment
+            if _HEADING_RE.match(s.text) and not doc.line_text(s.line - 1).strip()
         ]
+        to_end = not block.lines or block.lines[-1].line >= last
         where = (
-            "to the end of the file"
-            if not block.lines or block.lines[-1].line >= last
-            else "to the end of the list item or quote it is in"
+            "to the end of the file" if to_end else "to the end of the list item or quote it is in"
         )
+        prose = next((s for s in block.lines if _prose(s.text)), None)
+        if not to_end and not hidden and prose is None:
+            continue  # the list item or quote ends the block: what it holds is code as meant
         what = f"the {len(lines)} line{'s' * (len(lines) != 1)} after it, {where}, are read as code"
+        if not to_end and not hidden and prose is not None:
+            words = prose.text.split()
+            what += f", including the text '{' '.join(words[:6])}...' (line {prose.line})"
         if hidden:
             shown = ", ".join(f"'{text}' (line {line})" for line, text in hidden[:3])
             more = f" and {len(hidden) - 3} more" if len(hidden) > 3 else ""
