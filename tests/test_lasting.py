@@ -147,3 +147,19 @@ def test_a_lasting_store_drops_what_changed_and_reads_buffers(tmp_path: Path) ->
     assert anchors() == {"index", "unsaved"}
     store.drop_buffer(index)
     assert anchors() == {"index", "second"}
+
+
+def test_the_severity_anchor_from_part_of_an_index_equals_that_of_a_full_parse(
+    library: Path,
+) -> None:
+    """The index's severity table is read without parsing its runbook rows inline; the anchor
+    found must be the one a full parse finds, here and on this repository's index."""
+    from runbook_lint.rules.rb1_glance import _severity_tokens, severity_anchor
+
+    for path in (library / "runbooks/index.md", REPO / "runbooks/index.md"):
+        text = path.read_text(encoding="utf-8")
+        full = severity_anchor(Document.parse("index.md", text, "index"))
+        partial = severity_anchor(Document("index.md", text, "index", _severity_tokens(text)))
+        assert full is not None and partial == full, path
+    text = "# Index\n\n## Runbooks\n\n| Runbook | Severity |\n|---|---|\n| [A](a.md) | HIGH |\n"
+    assert severity_anchor(Document("i.md", text, "index", _severity_tokens(text))) is None

@@ -175,3 +175,13 @@ def test_a_passage_only_one_other_runbook_keeps_is_not_boilerplate(run: Runner) 
     files["runbooks/a1.md"] = _alert("Queue1")
     found = json_findings(run, files, "--select", "RB135", "runbooks")
     assert [(f["path"], f["line"]) for f in found] == [("runbooks/a0.md", 3), ("runbooks/a1.md", 3)]
+
+
+def test_the_boilerplate_sample_spreads_over_the_library_and_misses_none() -> None:
+    from runbook_lint.library.leftovers import SAMPLE, spread
+
+    for count in (0, 1, 2, 7, SAMPLE, 2000):
+        order = list(spread(list(range(count))))
+        assert sorted(order) == list(range(count))  # every file, once
+    first = list(spread(list(range(2000))))[:SAMPLE]
+    assert min(first) < 100 and max(first) > 1900  # a prefix covers the whole library

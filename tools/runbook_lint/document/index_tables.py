@@ -17,6 +17,14 @@ _SEVERITY = ("severity",)
 _CONTACTS = ("contact",)
 
 
+def may_be_severity(heading: str, first: str) -> bool:
+    """Whether a table under the heading `heading`, whose first header cell is `first`, can be
+    the severity table (`classify` says "severity"), from the text as written."""
+    return any(word in heading.lower() for word in _SEVERITY) or first.strip().lower().startswith(
+        "severity"
+    )
+
+
 def tables_with_headings(doc: Page) -> Iterator[tuple[Table, Heading | None]]:
     """Each table of `doc` with the nearest heading above it."""
     for table in doc.tables:

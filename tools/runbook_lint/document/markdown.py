@@ -60,6 +60,35 @@ def link_tokens(text: str, wanted: Callable[[str, bool], bool]) -> tuple[Token, 
     return tuple(kept)
 
 
+def table_tokens(text: str, wanted: Callable[[str, str], bool]) -> tuple[Token, ...]:
+    """A token stream from which a Document reads its headings and the tables for which
+    `wanted(heading above, first header cell)` (both as written) is true: every block is
+    parsed, but only those are parsed inline and kept. The severity table of an index of
+    thousands of runbook rows costs a fraction of a full parse."""
+    md = parser()
+    env: dict[str, Any] = {}
+    tokens = _block_parser().parse(text, env)
+    kept: list[Token] = []
+    heading, index = "", 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type == "heading_open":
+            heading = tokens[index + 1].content
+            kept.extend((token, _inline(tokens[index + 1], md, env), tokens[index + 2]))
+            index += 3
+            continue
+        if token.type == "table_open":
+            end = next(i for i in range(index, len(tokens)) if tokens[i].type == "table_close")
+            first = next((t.content for t in tokens[index:end] if t.type == "inline"), "")
+            if wanted(heading, first):
+                for inner in tokens[index : end + 1]:
+                    kept.append(_inline(inner, md, env) if inner.type == "inline" else inner)
+            index = end + 1
+            continue
+        index += 1
+    return tuple(kept)
+
+
 def _inline(token: Token, md: MarkdownIt, env: dict[str, Any]) -> Token:
     """The inline run `token` of a block-only parse, parsed inline."""
     children: list[Token] = []

@@ -65,3 +65,16 @@ def anchors_in(value: Any) -> tuple[tuple[str, ...], frozenset[str]] | None:
 
 # A page's anchors: its heading texts (in order; the renderer makes the ids) and its ids.
 ANCHORS: Codec = (anchors_out, anchors_in)
+
+
+def text_out(value: str | None) -> str | None:
+    return value
+
+
+def text_in(value: Any) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise TypeError("expected a string or null")
+    return value
+
+
+TEXT: Codec = (text_out, text_in)  # a string, or None

@@ -24,7 +24,7 @@ from .discovery import Discovery
 from .facts import FACTS, KEPT, PARTIAL
 from .files import Loaded, decode, read_file
 from .index import partial_index_links
-from .leftovers import PARTS, Kept, kept
+from .leftovers import PARTS, SAMPLE, Kept, kept, spread
 from .links import resolve_path, site_page, split_target
 from .store import DocumentStore, pack
 from .templates import Templates
@@ -331,12 +331,14 @@ class Library(Discovery):
     def _passages(self, spec: TemplateSpec) -> Kept:
         """How many runbooks following `spec` keep each of its passages (once per run)."""
         if spec.path not in self._common:
-            others = [*self.runbook_files(), *(self.absolute(d) for d in self.checked)]
-            same = [
-                p
-                for p in dict.fromkeys(p.resolve() for p in others)
-                if self.kind_of(p) in ("runbook", "drill") and self.template_at(p) is spec
-            ]
-            found = (self.fact(p, PARTS) for p in same)
+            # The library's runbooks only (the same whichever files are checked), in an order
+            # that spreads over the library, taken until the sample is full: one file's check
+            # looks up the template of a few dozen files, not of every one.
+            found: list[Any] = []
+            for path in spread(self.runbook_files()):
+                if len(found) == SAMPLE:
+                    break
+                if self.kind_of(path) in ("runbook", "drill") and self.template_at(path) is spec:
+                    found.append(self.fact(path, PARTS))
             self._common[spec.path] = kept(spec.text, found)
         return self._common[spec.path]

@@ -16,14 +16,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..document.glance import ESCALATE, FIRST_COMMAND, LABELS, PARTS, SEVERITY, USE, glance
+from ..document.index_tables import may_be_severity
 from ..document.levels import LEVELS, index_levels, level_tokens
+from ..document.markdown import table_tokens
 from ..findings import Hit
-from ..library.facts import fact
+from ..library.facts import TEXT, fact
 from ..library.links import split_target
 from ..rule import DocCheck, Rule
 from .rb1_common import template_rule
 
 if TYPE_CHECKING:
+    from markdown_it.token import Token
+
     from ..context import Context
     from ..document import Document
 
@@ -31,7 +35,11 @@ ESCALATION = "Escalation"
 _ORDER = ", ".join(f"'**{LABELS[name]}**'" for name in PARTS)
 
 
-@fact("severity-anchor")
+def _severity_tokens(text: str) -> tuple[Token, ...]:
+    return table_tokens(text, may_be_severity)
+
+
+@fact("severity-anchor", partial=_severity_tokens, kept=TEXT)
 def severity_anchor(doc: Document) -> str | None:
     """The anchor of the heading above the index's severity definitions, if it has them."""
     table = index_levels(doc).definitions
