@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from runbook_lint.rules.rb1_contacts import EXAMPLE_CONTACTS
+
 from .conftest import STORY, Runner, lines_of
 
 GOOD = """\
@@ -66,14 +68,7 @@ Not applicable: a backup changes nothing that needs undoing.
 INDEX = "# Index\n\n| Runbook | Owner |\n|---|---|\n| [Backup](backup.md) | Ops |\n"
 
 # The escalation contacts the GOOD runbook's Escalation table names (RB132).
-CONTACTS = """\
-version: 1
-roles:
-  database-on-call:
-    name: Database on-call
-    contact: <database-rotation>
-    hours: 24x7
-"""
+CONTACTS = EXAMPLE_CONTACTS
 
 
 def lint(run: Runner, text: str, *args: str, extra: dict[str, str] | None = None) -> list[str]:

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from ..document import Document
     from ..library import Library
 
-_CONTACTS = """\
+# The contacts file of the examples: the role the example runbook escalates to (`GOOD`).
+EXAMPLE_CONTACTS = """\
 version: 1
 roles:
   database-on-call:
@@ -28,7 +29,7 @@ roles:
     contact: <database-rotation>
     hours: 24x7
 """
-_FILLED = _CONTACTS.replace("<database-rotation>", "pager: DB primary rotation")
+_FILLED = EXAMPLE_CONTACTS.replace("<database-rotation>", "pager: DB primary rotation")
 _RUNBOOK = "runbooks/backup.md"
 _FILE = "runbooks/contacts.yaml"
 _UNKNOWN = GOOD.replace("`database-on-call`", "`database-oncall`")
@@ -96,8 +97,8 @@ RULES = (
         bad=f"{_RUNBOOK}: | Dump fails twice | Database on-call | `database-oncall` |",
         good=f"{_RUNBOOK}: | Dump fails twice | Database on-call | `database-on-call` |",
         check=check_roles,
-        bad_files={_RUNBOOK: _UNKNOWN, _FILE: _CONTACTS},
-        good_files={_RUNBOOK: GOOD, _FILE: _CONTACTS},
+        bad_files={_RUNBOOK: _UNKNOWN, _FILE: EXAMPLE_CONTACTS},
+        good_files={_RUNBOOK: GOOD, _FILE: EXAMPLE_CONTACTS},
     ),
     Rule(
         id="RB133",
@@ -116,8 +117,8 @@ RULES = (
         bad=f"{_FILE}: a role without 'hours'",
         good=f"{_FILE}: every role with name, contact and hours",
         check_library=check_contacts_file,
-        bad_files={_FILE: _CONTACTS.replace("    hours: 24x7\n", "")},
-        good_files={_FILE: _CONTACTS},
+        bad_files={_FILE: EXAMPLE_CONTACTS.replace("    hours: 24x7\n", "")},
+        good_files={_FILE: EXAMPLE_CONTACTS},
     ),
     Rule(
         id="RB134",
@@ -137,7 +138,7 @@ RULES = (
         check=check_placeholders,
         bad_files={
             _RUNBOOK: GOOD,
-            _FILE: _CONTACTS,
+            _FILE: EXAMPLE_CONTACTS,
             _REQUIRE: _REQUIRED,
         },
         good_files={_RUNBOOK: GOOD, _FILE: _FILLED, _REQUIRE: _REQUIRED},
