@@ -100,7 +100,7 @@ class Signal:
 class IndexLevels:
     rows: tuple[RunbookRow, ...]
     signals: tuple[Signal, ...]
-    definitions: Table | None  # the severity definitions table
+    definitions: int | None  # the line of the severity definitions table
 
 
 def is_definitions_table(table: Table) -> bool:
@@ -178,7 +178,8 @@ def index_levels(doc: Page) -> IndexLevels:
                 continue
             for name in signal_names(first.text):
                 signals.append(Signal(name, _with_subject(mention, name), link))
-    return IndexLevels(tuple(rows), tuple(signals), definitions)
+    line = definitions.line if definitions is not None else None
+    return IndexLevels(tuple(rows), tuple(signals), line)
 
 
 def _with_subject(mention: Mention, subject: str) -> Mention:

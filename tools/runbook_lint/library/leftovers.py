@@ -15,9 +15,11 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..document import Document
-from ..document.leftovers import Parts, TemplateText, meta_key, parts
+from ..document.leftovers import Leftover, Parts, Passage, TemplateText, meta_key, parts
+from ..document.markdown import parse_tokens
 from .facts import fact
 
 PARTS = "leftover-parts"
@@ -26,7 +28,29 @@ PARTS = "leftover-parts"
 SAMPLE = 25
 
 
-@fact(PARTS)
+def _parts_out(value: Parts | None) -> Any:
+    if value is None:
+        return None
+    return [
+        [[p.key, p.line, p.column, p.end_line] for p in value.passages],
+        [list(m) for m in value.metadata],
+        [[m.line, m.column, m.kind, m.text, m.end_line] for m in value.markers],
+    ]
+
+
+def _parts_in(value: Any) -> Parts | None:
+    if value is None:
+        return None
+    passages, metadata, markers = value  # a wrong shape raises TypeError or ValueError
+    return Parts(
+        tuple(Passage(str(k), int(a), int(b), int(c)) for k, a, b, c in passages),
+        tuple((str(k), str(v), int(a), int(b)) for k, v, a, b in metadata),
+        tuple(Leftover(int(a), int(b), str(k), str(t), int(e)) for a, b, k, t, e in markers),
+    )
+
+
+# Read from a full parse, and kept by the content cache for the runbooks a run only samples.
+@fact(PARTS, partial=parse_tokens, kept=(_parts_out, _parts_in))
 def _parts(doc: Document) -> Parts:
     return parts(doc)
 

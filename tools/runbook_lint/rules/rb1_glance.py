@@ -42,10 +42,10 @@ def _severity_tokens(text: str) -> tuple[Token, ...]:
 @fact("severity-anchor", partial=_severity_tokens, kept=TEXT)
 def severity_anchor(doc: Document) -> str | None:
     """The anchor of the heading above the index's severity definitions, if it has them."""
-    table = index_levels(doc).definitions
-    if table is None:
+    line = index_levels(doc).definitions
+    if line is None:
         return None
-    heading = doc.heading_at(table.line)
+    heading = doc.heading_at(line)
     return heading.slug if heading is not None else None
 
 

@@ -13,26 +13,77 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..document.levels import (
     RANK,
     IndexLevels,
     Mention,
     PageLevels,
+    RunbookRow,
     Signal,
     index_levels,
     page_levels,
 )
+from ..document.markdown import parse_tokens
 from ..findings import Hit
 from ..library.facts import fact
 from ..rule import Rule
 
 if TYPE_CHECKING:
     from ..context import Context
+    from ..document import Document
     from ..library import Library
 
 fact("levels")(page_levels)
+
+INDEX_LEVELS = "index-levels"
+
+
+def _mention_out(m: Mention) -> list[Any]:
+    return [m.level, m.line, m.column, m.subject, m.link]
+
+
+def _mention_in(v: Any) -> Mention:
+    level, line, column, subject, link = v
+    return Mention(str(level), int(line), int(column), str(subject), link and str(link))
+
+
+def _index_out(value: tuple[IndexLevels, PageLevels] | None) -> Any:
+    if value is None:
+        return None
+    declared, page = value
+    return [
+        [[r.target, r.title, _mention_out(r.mention)] for r in declared.rows],
+        [[s.name, _mention_out(s.mention), s.target] for s in declared.signals],
+        declared.definitions,
+        [[_mention_out(m) for m in page.severity], [_mention_out(m) for m in page.mentions]],
+        [list(d) for d in page.definitions],
+    ]
+
+
+def _index_in(value: Any) -> tuple[IndexLevels, PageLevels] | None:
+    if value is None:
+        return None
+    rows, signals, definitions, (severity, mentions), tables = value
+    declared = IndexLevels(
+        tuple(RunbookRow(str(t), str(title), _mention_in(m)) for t, title, m in rows),
+        tuple(Signal(str(n), _mention_in(m), t and str(t)) for n, m, t in signals),
+        definitions if definitions is None else int(definitions),
+    )
+    page = PageLevels(
+        tuple(_mention_in(m) for m in severity),
+        tuple(_mention_in(m) for m in mentions),
+        tuple((int(line), int(column)) for line, column in tables),
+    )
+    return declared, page
+
+
+# The index's levels, read from a full parse; the content cache keeps them while the index's
+# bytes do not change, so a one-file check does not parse a long index again.
+@fact(INDEX_LEVELS, partial=parse_tokens, kept=(_index_out, _index_in))
+def index_facts(index: Document) -> tuple[IndexLevels, PageLevels]:
+    return index_levels(index), page_levels(index, tables=False)
 
 
 @dataclass(frozen=True)
@@ -66,11 +117,11 @@ def _read(library: Library) -> _Levels | None:
         page.severity or page.mentions or page.definitions for page in pages.values()
     ):
         return None  # the checked runbooks name no level: nothing in the index can disagree
-    index = library.index
-    if index is None:
+    found = library.fact(library.index_path, INDEX_LEVELS)
+    if found is None:
         return None
-    pages[display] = page_levels(index, tables=False)
-    return _Levels(display, index_levels(index), pages)
+    declared, pages[display] = found
+    return _Levels(display, declared, pages)
 
 
 def _file(index: str, target: str) -> str:
@@ -194,7 +245,7 @@ def check_defined_twice(library: Library, ctx: Context) -> Iterator[Hit]:
     owner: tuple[str, int] | None = None
     definitions = levels.declared.definitions
     if definitions is not None:
-        owner = (levels.index, definitions.line)
+        owner = (levels.index, definitions)
     for path, page in sorted(levels.pages.items(), key=lambda item: item[0] != levels.index):
         for line, column in page.definitions:
             if owner is None:
