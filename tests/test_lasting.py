@@ -163,3 +163,24 @@ def test_the_severity_anchor_from_part_of_an_index_equals_that_of_a_full_parse(
         assert full is not None and partial == full, path
     text = "# Index\n\n## Runbooks\n\n| Runbook | Severity |\n|---|---|\n| [A](a.md) | HIGH |\n"
     assert severity_anchor(Document("i.md", text, "index", _severity_tokens(text))) is None
+
+
+def test_the_index_levels_and_passages_the_cache_keeps_read_back_equal() -> None:
+    """What the content cache keeps for the index's levels (RB330) and a runbook's passages
+    (RB135) comes back from its JSON equal to what was computed, and a wrong shape is refused."""
+    from runbook_lint.library.facts import KEPT
+    from runbook_lint.library.leftovers import PARTS, _parts
+    from runbook_lint.rules.rb3_levels import INDEX_LEVELS, index_facts
+
+    index = REPO / "runbooks/index.md"
+    runbook = REPO / "runbooks/operator-recovery.md"
+    for name, compute, path, kind in (
+        (INDEX_LEVELS, index_facts, index, "index"),
+        (PARTS, _parts, runbook, "runbook"),
+    ):
+        value = compute(Document.parse(path.name, path.read_text(encoding="utf-8"), kind))
+        out, back = KEPT[name]
+        assert back(json.loads(json.dumps(out(value)))) == value, name
+        assert back(None) is None
+        with pytest.raises((TypeError, ValueError)):
+            back("not what was kept")
