@@ -156,10 +156,15 @@ class Library(Discovery):
             if key not in self._store and not self.in_scope(self.display(path)):
                 if (key, name) not in self._partial:
                     loaded = self.read(path)
-                    found, value = self._kept(str(key), loaded.digest, name)
-                    if not found:
-                        value = self._from_partial(loaded, path, name, tokens)
-                        self._keep(str(key), loaded.digest, name, value)
+                    held = self._store.partial.get((key, name))
+                    if held is not None and held[1] == loaded.digest:
+                        value = held[0]
+                    else:
+                        found, value = self._kept(str(key), loaded.digest, name)
+                        if not found:
+                            value = self._from_partial(loaded, path, name, tokens)
+                            self._keep(str(key), loaded.digest, name, value)
+                        self._store.partial[(key, name)] = (value, loaded.digest)
                     self._partial[(key, name)] = (value, loaded.digest)
                 value, digest = self._partial[(key, name)]
                 self._log.record(str(key), digest)  # the result depends on the file

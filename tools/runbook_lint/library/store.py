@@ -50,6 +50,10 @@ class DocumentStore:
         self._pinned = frozenset(pinned)
         # Values computed from a kept document (`Library.derived`, facts), by key and name.
         self.facts: dict[Path, dict[str, Any]] = {}
+        # Facts read from part of a file that is not kept (`Library.fact`), by key and name,
+        # with the digest of the bytes they were read from: a store that outlives a run (the
+        # language server's) answers them again while the bytes are the same.
+        self.partial: dict[tuple[Path, str], tuple[Any, str]] = {}
 
     def __contains__(self, key: Path) -> bool:
         return key in self._loaded or key in self._packed
