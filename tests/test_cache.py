@@ -276,3 +276,24 @@ def test_a_contract_validated_once_is_not_validated_again(
     validated.clear()
     code, _ = lint(capsys, one)
     assert code == 2 and "opsctl.json" in validated  # a changed contract is validated again
+
+
+def test_a_makefile_the_program_map_names_invalidates(
+    library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`make` checked against the targets of a Makefile the program map names (not the
+    configured `makefile`): adding the missing target clears the finding on a warm run."""
+    programs = library / "schemas/cli/programs.yaml"
+    text = programs.read_text(encoding="utf-8")
+    assert "    makefile: Makefile\n" in text
+    programs.write_text(text.replace("makefile: Makefile", "makefile: ops/Makefile"), "utf-8")
+    (library / "ops").mkdir()
+    (library / "ops/Makefile").write_text("gate:\n\techo gate\n", encoding="utf-8")
+    page = library / "docs/make.md"
+    page.parent.mkdir(exist_ok=True)
+    page.write_text("# Make\n\n```bash\nmake deploy\n```\n", encoding="utf-8")
+    code, out = lint(capsys, "docs/make.md")
+    assert code == 1 and rules_of(out) == {("docs/make.md", "RB430")}
+    (library / "ops/Makefile").write_text("gate:\n\techo gate\ndeploy:\n\techo d\n", "utf-8")
+    code, out = lint(capsys, "docs/make.md")
+    assert (code, rules_of(out)) == (0, set())

@@ -163,6 +163,32 @@ def _git_head(root: Path) -> str:
     return "unavailable" if head is None else head.strip()
 
 
+def program_makefiles(config: Config) -> list[str]:
+    """The Makefiles the program map names (`makefile:` entries), whose targets RB42x checks
+    `make` invocations against: a target added or removed changes findings."""
+    path = config.path(config.programs)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    if "makefile" not in text:
+        return []  # the common case needs no YAML parser
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return []  # the registry reports it, as a usage error
+    programs = data.get("programs") if isinstance(data, dict) else None
+    if not isinstance(programs, list):
+        return []
+    return [
+        item["makefile"]
+        for item in programs
+        if isinstance(item, dict) and isinstance(item.get("makefile"), str)
+    ]
+
+
 def inputs(config: Config, listing: Iterable[str]) -> list[str]:
     """The files of `listing` (see `tree_listing`) hashed by content: the templates, the contracts
     and the program map, the schemas and the catalog, the requirements, the Makefile, the
@@ -186,6 +212,7 @@ def inputs(config: Config, listing: Iterable[str]) -> list[str]:
         config.makefile,
         config.samples,
     ]
+    roots.extend(program_makefiles(config))
     prefixes = tuple(
         os.path.relpath(config.path(p), root).replace(os.sep, "/").rstrip("/") for p in roots
     )
