@@ -184,3 +184,40 @@ def test_the_index_levels_and_passages_the_cache_keeps_read_back_equal() -> None
         assert back(None) is None
         with pytest.raises((TypeError, ValueError)):
             back("not what was kept")
+
+
+def test_a_lasting_store_answers_contacts_and_index_links_again_only_for_the_same_bytes(
+    tmp_path: Path,
+) -> None:
+    """The language server's store keeps the contacts file's roles and the index links read
+    for a runbook between edits; a change on disk is read again."""
+    contacts = (
+        "version: 1\nroles:\n  {role}:\n    name: On-call\n    contact: <pager>\n    hours: 24x7\n"
+    )
+    write_files(
+        tmp_path,
+        {
+            "runbooks/index.md": "# Index\n\n- [A](a.md)\n",
+            "runbooks/a.md": "# A\n",
+            "runbooks/contacts.yaml": contacts.format(role="first-on-call"),
+        },
+    )
+    config = Config(root=tmp_path)
+    store = LastingStore()
+
+    def seen() -> tuple[set[str], list[str]]:
+        library = Library(config, tmp_path, store)
+        library.collect(["runbooks/a.md"])
+        found = library.index_links(["a.md"])
+        assert found is not None
+        return set(library.contacts().roles), [link.target for link in found[0]]
+
+    assert seen() == ({"first-on-call"}, ["a.md"])
+    assert seen() == ({"first-on-call"}, ["a.md"])  # from the store
+    for rel, text in (
+        ("runbooks/contacts.yaml", contacts.format(role="second-on-call")),
+        ("runbooks/index.md", "# Index\n\n- [A, again](a.md#top)\n"),
+    ):
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+        os.utime(tmp_path / rel, ns=(1, 1))
+    assert seen() == ({"second-on-call"}, ["a.md#top"])

@@ -240,7 +240,16 @@ class Library(Discovery):
         loaded = self.read(self.index_path)
         if not loaded.parsable or loaded.data is None:
             return None
-        return partial_index_links(self.display(self.index_path), loaded.data, names), False
+        # Kept with the store, by the names asked for and the bytes read (the language server
+        # asks again on every edit, of an index that seldom changes).
+        held_key = (key, "index-links:" + "\0".join(sorted(names)))
+        held = self._store.partial.get(held_key)
+        if held is None or held[1] != loaded.digest:
+            links = partial_index_links(self.display(self.index_path), loaded.data, names)
+            held = (links, loaded.digest)
+            self._store.partial[held_key] = held
+        found: tuple[Link, ...] = held[0]
+        return found, False
 
     def resolve(self, doc: Document, path: str) -> Path:
         """The file a link path in `doc` names (from the document's folder); a site-absolute
@@ -302,14 +311,28 @@ class Library(Discovery):
                 self.contacts_path
             )
             problems = loaded.problems if loaded is not None else ()
-            self._contacts[key] = build(
-                path,
-                self.display(path),
-                external,
-                loaded.data if loaded is not None and not problems else None,
-                schema_path(self.config.path(self.config.schemas)),
-                problems[0].message if problems else None,
-            )
+            schema = schema_path(self.config.path(self.config.schemas))
+            try:
+                stamp = schema.stat()
+                schema_state = f"{schema}:{stamp.st_size}:{stamp.st_mtime_ns}"
+            except OSError:
+                schema_state = f"{schema}:missing"
+            # Kept with the store while the file, the schema and the way it is used stay the
+            # same: the language server asks on every edit.
+            state = f"{loaded.digest if loaded is not None else ''}|{schema_state}|{external}"
+            held = self._store.partial.get((key, "contacts"))
+            if held is None or held[1] != state:
+                built = build(
+                    path,
+                    self.display(path),
+                    external,
+                    loaded.data if loaded is not None and not problems else None,
+                    schema,
+                    problems[0].message if problems else None,
+                )
+                held = (built, state)
+                self._store.partial[(key, "contacts")] = held
+            self._contacts[key] = held[0]
         else:
             self._log.record(str(key))
         return self._contacts[key]
