@@ -39,7 +39,7 @@ def classify(table: Table, heading: Heading | None) -> TableKind:
     """quick | severity | contacts | runbooks: what one of the index's tables is for."""
     title = (heading.text if heading else "").lower()
     first = table.header[0].text.lower() if table.header else ""
-    if any(word in title for word in _SEVERITY) or first.startswith("severity"):
+    if may_be_severity(title, first):
         return "severity"
     if any(word in title for word in _QUICK) or any(word in first for word in _QUICK):
         return "quick"

@@ -156,15 +156,15 @@ class Library(Discovery):
             if key not in self._store and not self.in_scope(self.display(path)):
                 if (key, name) not in self._partial:
                     loaded = self.read(path)
-                    held = self._store.partial.get((key, name))
-                    if held is not None and held[1] == loaded.digest:
-                        value = held[0]
-                    else:
+
+                    def compute() -> Any:
                         found, value = self._kept(str(key), loaded.digest, name)
                         if not found:
                             value = self._from_partial(loaded, path, name, tokens)
                             self._keep(str(key), loaded.digest, name, value)
-                        self._store.partial[(key, name)] = (value, loaded.digest)
+                        return value
+
+                    value = self._store.held((key, name), loaded.digest, compute)
                     self._partial[(key, name)] = (value, loaded.digest)
                 value, digest = self._partial[(key, name)]
                 self._log.record(str(key), digest)  # the result depends on the file
@@ -242,14 +242,13 @@ class Library(Discovery):
             return None
         # Kept with the store, by the names asked for and the bytes read (the language server
         # asks again on every edit, of an index that seldom changes).
-        held_key = (key, "index-links:" + "\0".join(sorted(names)))
-        held = self._store.partial.get(held_key)
-        if held is None or held[1] != loaded.digest:
-            links = partial_index_links(self.display(self.index_path), loaded.data, names)
-            held = (links, loaded.digest)
-            self._store.partial[held_key] = held
-        found: tuple[Link, ...] = held[0]
-        return found, False
+        data, display = loaded.data, self.display(self.index_path)
+        links = self._store.held(
+            (key, "index-links:" + "\0".join(sorted(names))),
+            loaded.digest,
+            lambda: partial_index_links(display, data, names),
+        )
+        return links, False
 
     def resolve(self, doc: Document, path: str) -> Path:
         """The file a link path in `doc` names (from the document's folder); a site-absolute
@@ -320,19 +319,18 @@ class Library(Discovery):
             # Kept with the store while the file, the schema and the way it is used stay the
             # same: the language server asks on every edit.
             state = f"{loaded.digest if loaded is not None else ''}|{schema_state}|{external}"
-            held = self._store.partial.get((key, "contacts"))
-            if held is None or held[1] != state:
-                built = build(
+            self._contacts[key] = self._store.held(
+                (key, "contacts"),
+                state,
+                lambda: build(
                     path,
                     self.display(path),
                     external,
                     loaded.data if loaded is not None and not problems else None,
                     schema,
                     problems[0].message if problems else None,
-                )
-                held = (built, state)
-                self._store.partial[(key, "contacts")] = held
-            self._contacts[key] = held[0]
+                ),
+            )
         else:
             self._log.record(str(key))
         return self._contacts[key]

@@ -12,14 +12,16 @@ from __future__ import annotations
 import pickle
 import zlib
 from collections import OrderedDict
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..document import Document
 from .files import Loaded
+
+T = TypeVar("T")
 
 RETAIN = 64  # parsed documents kept as objects; older ones are kept packed (a few KB each)
 
@@ -54,6 +56,16 @@ class DocumentStore:
         # with the digest of the bytes they were read from: a store that outlives a run (the
         # language server's) answers them again while the bytes are the same.
         self.partial: dict[tuple[Path, str], tuple[Any, str]] = {}
+
+    def held(self, key: tuple[Path, str], state: str, compute: Callable[[], T]) -> T:
+        """`compute()` for the file and name of `key`, computed again only when `state` (the
+        digest of what it was read from) differs from the last time."""
+        found = self.partial.get(key)
+        if found is None or found[1] != state:
+            found = (compute(), state)
+            self.partial[key] = found
+        value: T = found[0]
+        return value
 
     def __contains__(self, key: Path) -> bool:
         return key in self._loaded or key in self._packed
