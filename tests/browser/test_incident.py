@@ -51,10 +51,14 @@ class Session:
         self.page.on("pageerror", lambda error: self.errors.append(f"{self.page.url}: {error}"))
         self.page.on("download", lambda download: self.downloads.append(download))
 
-    def open(self, url: Path | str, fragment: str = "") -> Any:
-        # Leave the current page only once the store has answered every change made on it.
+    def saved(self) -> None:
+        """Wait until the store has answered every change made on the current page, as an
+        operator's next click comes after it: leaving earlier would drop the change."""
         if self.page.url.startswith(("file:", "http:")):
             self.page.wait_for_selector("html:not([data-rb-incident-saving])", state="attached")
+
+    def open(self, url: Path | str, fragment: str = "") -> Any:
+        self.saved()
         target = url.as_uri() if isinstance(url, Path) else url
         self.page.goto(target + (f"#{fragment}" if fragment else ""))
         self.page.wait_for_load_state("load")
@@ -331,6 +335,7 @@ def test_the_exported_log_ties_every_tick_to_the_runbook_text(
     screenshot(page, "incident-ticked-step-1280x800")
 
     # Reload: the incident is kept.
+    session.saved()
     page.reload()
     page.wait_for_selector(".rb-incident[data-rb-ready]")
     boxes = page.locator(".task-list-item input[type=checkbox]")
